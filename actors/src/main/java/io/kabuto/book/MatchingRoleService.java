@@ -1,0 +1,23 @@
+package io.kabuto.book;
+
+import io.kabuto.node.NodeConfig;
+import io.kabuto.node.RoleService;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Role {@code matching}: hosts the sharded order books ({@link OrderBook#init}). Registered in
+ * {@code META-INF/services/io.kabuto.node.RoleService}.
+ */
+public final class MatchingRoleService implements RoleService {
+
+  @Override
+  public String role() {
+    return NodeConfig.ROLE_MATCHING;
+  }
+
+  @Override
+  public void start(ActorSystem<?> system) {
+    OrderBook.init(system);
+    system.log().info("order books: sharding started for role {}", OrderBook.ROLE);
+  }
+}

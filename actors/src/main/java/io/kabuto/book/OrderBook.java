@@ -1,0 +1,808 @@
+package io.kabuto.book;
+
+import io.kabuto.CborSerializable;
+import io.kabuto.matching.BookEvents;
+import io.kabuto.matching.BookRules;
+import io.kabuto.matching.BookSnapshot;
+import io.kabuto.matching.CancelReason;
+import io.kabuto.matching.EventType;
+import io.kabuto.matching.LimitOrderBook;
+import io.kabuto.matching.OrderType;
+import io.kabuto.matching.Phase;
+import io.kabuto.matching.Reject;
+import io.kabuto.matching.SelfTradePrevention;
+import io.kabuto.matching.Side;
+import io.kabuto.matching.TimeInForce;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One symbol's order book as an event-sourced, sharded entity (role {@value #ROLE}, entity id =
+ * symbol). The state machine is the matching core's {@link LimitOrderBook}; this class adds
+ * persistence, idempotent order ids, snapshots and the message protocol.
+ *
+ * <h2>Live path vs replay: who applies the core's events</h2>
+ *
+ * Pekko wants the event handler to be the state-transition function. The core, however, decides
+ * and applies in one call ({@code place/cancel/modify/setPhase/onClock} write events into a
+ * {@link BookEvents} buffer and apply them to the book as they go), and re-running a command on a
+ * copy of the book just to get the events would double the cost of every order. So:
+ *
+ * <ul>
+ *   <li>The command handler runs the core on the live book; the core returns exactly the events
+ *       of the transition it made. They are persisted as one {@link Applied} event carrying a
+ *       sequence number ({@code seq}) and the handler records that the book already reflects it
+ *       ({@link State#bookSeq} = seq).
+ *   <li>The event handler applies {@link Applied} to the book with {@link
+ *       LimitOrderBook#apply(BookEvents)} only if the book does not reflect it yet ({@code
+ *       event.seq == bookSeq + 1}: recovery). On the live path ({@code event.seq == bookSeq})
+ *       it leaves the book alone. Anything else is a gap and fails loudly. Everything outside
+ *       the core (sequence, idempotency memory, order statuses) is updated by the event handler
+ *       only, on both paths, from the event alone.
+ * </ul>
+ *
+ * This is safe because the core is deterministic and event-sourced itself: its commands change
+ * the book only by applying the events they emit, and {@code apply} of those same events
+ * rebuilds the same book (same {@link LimitOrderBook#stateHash()}). So the state after the live
+ * path and the state after replaying the journal are equal by construction; the tests check it.
+ *
+ * <p><b>Persist failure.</b> The command handler has mutated the book before the write is
+ * acknowledged. If the journal write fails, Pekko stops the behavior and restarts it with backoff
+ * ({@link #onPersistFailure}; a rejected write stops it and sharding starts it again). The
+ * restart throws the mutated {@link State} away and recovers from the snapshot store and journal,
+ * i.e. exactly the acknowledged state; the failed command never got a reply, so the client
+ * retries it and, with its order id, gets one order. The one trap: Pekko evaluates {@link
+ * #emptyState()} once per actor and reuses that object for every restart, so the empty state must
+ * never be mutated. It is an immutable sentinel ({@code book == null}); the first command of a
+ * new book runs the core on a scratch book and persists {@link Opened} + {@link Applied}, and the
+ * event handler builds the real {@link State} from those events (the replay path, once).
+ *
+ * <p><b>Rules come from the journal.</b> {@link Opened} records the {@link BookRules} the book
+ * was opened with. Replay uses them, not today's config, because events only make sense on the
+ * price grid and limits they were decided under.
+ *
+ * <p><b>Idempotent order ids.</b> Every accepted PlaceOrder is remembered with its first answer
+ * (the core events of that order in that command) until the next trading day (the book leaving
+ * the CLOSED phase). A PlaceOrder with a remembered id and the same order fields (participant,
+ * side, type, tif, price, quantity) gets the first answer again, without touching the book; the
+ * same id with different fields is rejected as {@link Reject#DUPLICATE_ORDER_ID}. Rejected
+ * orders are not remembered: re-sending one is evaluated afresh. The memory is rebuilt from the
+ * events on replay and is part of snapshots, so a retry after a crash gets the same answer.
+ *
+ * <p><b>Replies</b> are sent only after the events are persisted. A command the core rejects
+ * persists nothing, except that the core first advances its clock, which may step a special quote
+ * (and trade); those events are persisted before the {@link Rejected} reply.
+ *
+ * <p>Prices in every message are {@link io.kabuto.matching.Prices} units (0.1 yen); times are the
+ * simulation clock in milliseconds.
+ */
+public final class OrderBook
+    extends EventSourcedBehaviorWithEnforcedReplies<OrderBook.Command, OrderBook.Event, OrderBook.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "OrderBook");
+
+  /** Cluster role whose nodes host the books. */
+  public static final String ROLE = "matching";
+
+  /** Optional dispatcher for books (cluster-config/roles/matching.conf); used when configured. */
+  public static final String DISPATCHER_PATH = "kabuto.matching.book-dispatcher";
+
+  /** Most price levels per side a {@link GetDepth} returns. */
+  public static final int MAX_DEPTH_LEVELS = 1000;
+
+  /**
+   * The core's {@link Reject} has no generic "malformed request" code, so requests that fail the
+   * Java-side checks (missing side/type/tif/stp, negative participant or time) carry this code;
+   * their reason text says exactly what was wrong.
+   */
+  public static final Reject MALFORMED = Reject.INVALID_ORDER_ID;
+
+  /** Code for commands to a symbol that has no book (unlisted, or bad rules in config). */
+  public static final Reject NO_BOOK = Reject.MARKET_CLOSED;
+
+  // ================================================================ protocol
+
+  /** Messages an order book accepts. */
+  public sealed interface Command extends CborSerializable
+      permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder {}
+
+  /**
+   * A new order. Answered with {@link Accepted} (ACCEPTED, then its trades / RESTED / CANCELLED)
+   * or {@link Rejected}. Re-sending it answers the first answer again (see the class comment).
+   *
+   * @param price limit price in 0.1-yen units; 0 for a market order
+   * @param stp self-trade prevention ({@link SelfTradePrevention#NONE} to allow self trades)
+   */
+  public record PlaceOrder(long orderId, int participant, Side side, OrderType type, TimeInForce tif,
+      long price, long qty, SelfTradePrevention stp, long time, ActorRef<Response> replyTo)
+      implements Command {}
+
+  /**
+   * Cancels an order's remaining quantity. {@code participant} must own it ({@link
+   * LimitOrderBook#ANY_PARTICIPANT} = -1 bypasses the check, for operators).
+   */
+  public record CancelOrder(long orderId, int participant, long time, ActorRef<Response> replyTo)
+      implements Command {}
+
+  /** Changes a live order's price and/or total quantity (filled quantity included). */
+  public record ModifyOrder(long orderId, int participant, long newPrice, long newQty, long time,
+      ActorRef<Response> replyTo) implements Command {}
+
+  /** Moves the book to another phase (runs the implied itayose); answered with {@link Ack}. */
+  public record SetPhase(Phase phase, long time, ActorRef<Response> replyTo) implements Command {}
+
+  /** Advances the simulation clock (steps a due special quote); answered with {@link Ack}. */
+  public record Clock(long time, ActorRef<Response> replyTo) implements Command {}
+
+  /** Asks for the best {@code levels} price levels per side and the book's summary. */
+  public record GetDepth(int levels, ActorRef<Response> replyTo) implements Command {}
+
+  /** Asks for an order's status today. */
+  public record GetOrder(long orderId, ActorRef<Response> replyTo) implements Command {}
+
+  /** Replies of an order book. */
+  public sealed interface Response extends CborSerializable
+      permits Accepted, Rejected, Ack, Depth, OrderStatus {}
+
+  /**
+   * The command was carried out: the core events concerning {@code orderId} in that command
+   * (ACCEPTED, TRADE, RESTED, CANCELLED, REPLACED), in order.
+   */
+  public record Accepted(long orderId, List<EventData> events) implements Response {}
+
+  /** The command was refused and changed nothing about {@code orderId} (0 if none). */
+  public record Rejected(long orderId, Reject code, String reason) implements Response {}
+
+  /** A phase change or clock tick was carried out; every event it produced, in order. */
+  public record Ack(List<EventData> events) implements Response {}
+
+  /** One price level: price in 0.1-yen units, total remaining quantity. */
+  public record Level(long price, long qty) {}
+
+  /**
+   * The book's top of book and summary.
+   *
+   * @param specialQuoteSide pressure side of the special quote shown, or null
+   * @param seq number of {@link Applied} events the book reflects
+   */
+  public record Depth(String symbol, List<Level> bids, List<Level> asks, long marketBuyQty,
+      long marketSellQty, long lastPrice, Phase phase, boolean specialQuote, Side specialQuoteSide,
+      long specialQuotePrice, long volume, long tradeCount, int orderCount, long stateHash, long seq)
+      implements Response {}
+
+  /** Where an order stands. */
+  public enum OrderState {
+    /** Not placed today (or placed and rejected). */
+    UNKNOWN,
+    /** On the book with quantity left. */
+    LIVE,
+    /** Completely executed. */
+    FILLED,
+    /** Remainder left the book without trading ({@link OrderStatus#cancelReason()} says why). */
+    CANCELLED
+  }
+
+  /**
+   * An order's status today. For UNKNOWN every other field is empty.
+   *
+   * @param price current limit price (after modifies; 0 for market)
+   * @param qty current total quantity (after modifies)
+   */
+  public record OrderStatus(long orderId, OrderState state, int participant, Side side, OrderType type,
+      TimeInForce tif, long price, long qty, long filled, long leaves, CancelReason cancelReason)
+      implements Response {}
+
+  /**
+   * One core event ({@link BookEvents} row) as a value; fields as documented on {@link
+   * BookEvents}. {@code side}, {@code orderType}, {@code tif} and {@code code} are the core's
+   * ordinals, kept raw so that replay feeds the core exactly what it emitted (so the core enums'
+   * order is part of the journal format); the accessor methods decode them.
+   */
+  public record EventData(EventType type, long time, long tradeId, long orderId, long otherOrderId,
+      int participant, int otherParticipant, int side, int orderType, int tif, long price,
+      long price2, long qty, long leaves, long otherLeaves, int code, long aux) {
+
+    static EventData of(BookEvents b, int i) {
+      return new EventData(b.type(i), b.time(i), b.tradeId(i), b.orderId(i), b.otherOrderId(i),
+          b.participant(i), b.otherParticipant(i), b.sideOrdinal(i), b.orderTypeOrdinal(i),
+          b.tifOrdinal(i), b.price(i), b.price2(i), b.qty(i), b.leaves(i), b.otherLeaves(i),
+          b.code(i), b.aux(i));
+    }
+
+    void appendTo(BookEvents b) {
+      b.add(type, time, tradeId, orderId, otherOrderId, participant, otherParticipant, side,
+          orderType, tif, price, price2, qty, leaves, otherLeaves, code, aux);
+    }
+
+    /** True if this event is about order {@code id} (for a trade: either side). */
+    public boolean concerns(long id) {
+      return orderId == id || (type == EventType.TRADE && otherOrderId == id);
+    }
+
+    /** Side (the aggressor's for a trade), or null (auction trade, phase, withdrawn quote). */
+    public Side sideValue() {
+      return side < 0 ? null : Side.values()[side];
+    }
+
+    /** CANCELLED: why. */
+    public CancelReason cancelReason() {
+      return type == EventType.CANCELLED ? CancelReason.values()[code] : null;
+    }
+
+    /** PHASE: the new phase. */
+    public Phase phase() {
+      return type == EventType.PHASE ? Phase.values()[code] : null;
+    }
+
+    /** The event as text, for logs and test failures. */
+    public String describe() {
+      BookEvents one = new BookEvents(4);
+      appendTo(one);
+      return one.describe(0);
+    }
+  }
+
+  // ================================================================ persisted events
+
+  public sealed interface Event extends CborSerializable permits Opened, Applied {}
+
+  /** The book was opened with these rules; the first event of every book's journal. */
+  public record Opened(BookRules rules) implements Event {}
+
+  /**
+   * The core events of one command, in order. {@code seq} numbers them 1, 2, 3... per book (it
+   * is not Pekko's sequence number: {@link Opened} is not counted).
+   */
+  public record Applied(long seq, List<EventData> events) implements Event {}
+
+  // ================================================================ snapshot
+
+  /** One remembered order: its first answer and its current status. */
+  public record RememberedOrder(long orderId, List<EventData> firstAnswer, long price, long qty,
+      long filled, OrderState state, int cancelCode) {}
+
+  /**
+   * What the snapshot store keeps: the rules, the core's snapshot, the sequence it reflects and
+   * the idempotency memory ({@code book == null}: nothing opened yet).
+   */
+  public record Snapshot(BookRules rules, long seq, BookSnapshot book, Phase dayPhase,
+      List<RememberedOrder> orders) implements CborSerializable {}
+
+  // ================================================================ state
+
+  /**
+   * The book's state. Mutable, owned by the entity's actor, never shared (snapshots and replies
+   * are copies). The instance with {@code book == null} is the immutable empty state: see the
+   * class comment for why it must never change.
+   */
+  public static final class State {
+    private final BookRules rules;
+    private final String problem;
+    private final LimitOrderBook book;
+    /** {@link Applied} events the event handler has handled. */
+    private long seq;
+    /** {@link Applied} events the book reflects: seq, or seq + 1 while a live command persists. */
+    private long bookSeq;
+    /** Today's accepted orders (idempotency memory), in acceptance order. */
+    private final Map<Long, Remembered> orders;
+    /** The phase as of the last handled event (the book itself runs ahead on the live path). */
+    private Phase dayPhase;
+
+    private State(BookRules rules, String problem, LimitOrderBook book, long seq,
+        Map<Long, Remembered> orders, Phase dayPhase) {
+      this.rules = rules;
+      this.problem = problem;
+      this.book = book;
+      this.seq = seq;
+      this.bookSeq = seq;
+      this.orders = orders;
+      this.dayPhase = dayPhase;
+    }
+
+    static State empty(BookSettings.Resolution r) {
+      return new State(r.rules(), r.problem(), null, 0, Map.of(), r.rules() == null ? null : r.rules().initialPhase());
+    }
+
+    static State opened(BookRules rules) {
+      return new State(rules, null, new LimitOrderBook(rules), 0, new LinkedHashMap<>(), rules.initialPhase());
+    }
+
+    /** True until the first event: nothing persisted, no book yet. */
+    public boolean isEmpty() {
+      return book == null;
+    }
+
+    /** Rules of the book (from the journal once opened), or null if the symbol has no book. */
+    public BookRules rules() {
+      return rules;
+    }
+
+    public long seq() {
+      return seq;
+    }
+
+    /** The state hash of the book (of a fresh book under the rules while empty), or 0 if none. */
+    public long stateHash() {
+      LimitOrderBook b = readBook();
+      return b == null ? 0 : b.stateHash();
+    }
+
+    /** Number of remembered orders (accepted today). */
+    public int rememberedOrders() {
+      return orders.size();
+    }
+
+    private LimitOrderBook readBook() {
+      if (book != null) return book;
+      return rules == null ? null : new LimitOrderBook(rules);
+    }
+
+    Accepted firstAnswer(long orderId) {
+      Remembered r = orders.get(orderId);
+      return r == null ? null : new Accepted(orderId, r.firstAnswer);
+    }
+
+    /** Updates everything outside the core from one Applied event (both paths). */
+    private void remember(List<EventData> events) {
+      for (EventData e : events) {
+        switch (e.type()) {
+          case ACCEPTED -> {
+            List<EventData> first = new ArrayList<>();
+            for (EventData x : events) if (x.concerns(e.orderId())) first.add(x);
+            orders.put(e.orderId(), new Remembered(List.copyOf(first), e.price(), e.qty()));
+          }
+          case RESTED -> {
+            Remembered r = orders.get(e.orderId());
+            if (r != null) r.state = OrderState.LIVE;
+          }
+          case TRADE -> {
+            fill(e.orderId(), e.qty(), e.leaves());
+            fill(e.otherOrderId(), e.qty(), e.otherLeaves());
+          }
+          case CANCELLED -> {
+            Remembered r = orders.get(e.orderId());
+            if (r != null) {
+              r.state = OrderState.CANCELLED;
+              r.cancelCode = e.code();
+            }
+          }
+          case REPLACED -> {
+            Remembered r = orders.get(e.orderId());
+            if (r != null) {
+              r.price = e.price();
+              r.qty = e.qty();
+              r.state = OrderState.LIVE;
+            }
+          }
+          case PHASE -> {
+            Phase next = e.phase();
+            // A new trading day starts when the book leaves CLOSED: forget yesterday's ids.
+            // (Entering CLOSED expired every order, so none of them is live.)
+            if (dayPhase == Phase.CLOSED && next != Phase.CLOSED) orders.clear();
+            dayPhase = next;
+          }
+          case SPECIAL_QUOTE -> { }
+        }
+      }
+    }
+
+    private void fill(long id, long qty, long leaves) {
+      Remembered r = orders.get(id);
+      if (r == null) return;
+      r.filled += qty;
+      if (leaves == 0) r.state = OrderState.FILLED;
+    }
+  }
+
+  /** Mutable memory entry of one accepted order. */
+  private static final class Remembered {
+    final List<EventData> firstAnswer;
+    long price;
+    long qty;
+    long filled;
+    OrderState state = OrderState.LIVE;
+    int cancelCode = -1;
+
+    Remembered(List<EventData> firstAnswer, long price, long qty) {
+      this.firstAnswer = firstAnswer;
+      this.price = price;
+      this.qty = qty;
+    }
+
+    EventData accepted() {
+      return firstAnswer.get(0);
+    }
+
+    boolean sameOrder(PlaceOrder p) {
+      EventData a = accepted();
+      return a.participant() == p.participant() && a.side() == p.side().ordinal()
+          && a.orderType() == p.type().ordinal() && a.tif() == p.tif().ordinal()
+          && a.price() == p.price() && a.qty() == p.qty();
+    }
+  }
+
+  // ================================================================ sharding
+
+  /**
+   * Starts Cluster Sharding for order books (entities on nodes with role {@value #ROLE}; on
+   * other nodes this starts a proxy). Idempotent: calling it again returns the same region.
+   */
+  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
+    Entity<Command, ShardingEnvelope<Command>> entity =
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId())).withRole(ROLE);
+    if (system.settings().config().hasPath(DISPATCHER_PATH)) {
+      entity = entity.withEntityProps(DispatcherSelector.fromConfig(DISPATCHER_PATH));
+    }
+    return ClusterSharding.get(system).init(entity);
+  }
+
+  /** The book of {@code symbol}, settings from the actor system's config. */
+  public static Behavior<Command> create(String symbol) {
+    return Behaviors.setup(ctx ->
+        new OrderBook(ctx, symbol, BookSettings.fromConfig(ctx.getSystem().settings().config())));
+  }
+
+  /** The book of {@code symbol} with explicit settings (tests). */
+  public static Behavior<Command> create(String symbol, BookSettings settings) {
+    return Behaviors.setup(ctx -> new OrderBook(ctx, symbol, settings));
+  }
+
+  public static PersistenceId persistenceId(String symbol) {
+    return PersistenceId.of(ENTITY_TYPE_KEY.name(), symbol);
+  }
+
+  // ================================================================ behavior
+
+  private final ActorContext<Command> ctx;
+  private final String symbol;
+  private final BookSettings settings;
+  private final BookSettings.Resolution resolution;
+  /** Scratch buffers; only touched on the actor's thread and cleared before each use. */
+  private final BookEvents out = new BookEvents(256);
+  private final BookEvents replay = new BookEvents(256);
+
+  private OrderBook(ActorContext<Command> ctx, String symbol, BookSettings settings) {
+    super(persistenceId(symbol), SupervisorStrategy.restartWithBackoff(
+        settings.minBackoff(), settings.maxBackoff(), settings.randomFactor()));
+    this.ctx = ctx;
+    this.symbol = symbol;
+    this.settings = settings;
+    this.resolution = settings.rulesFor(symbol);
+    if (resolution.problem() != null) ctx.getLog().warn("order book {}: {}", symbol, resolution.problem());
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty(resolution);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), settings.keepSnapshots());
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), s -> {
+          if (s.book != null && resolution.rules() != null && !resolution.rules().equals(s.rules)) {
+            ctx.getLog().warn("order book {}: the journal's rules {} differ from the configured {}; "
+                + "the journal's apply until the book is reset", symbol, s.rules, resolution.rules());
+          }
+          ctx.getLog().debug("order book {} recovered: seq {}, {} remembered orders, hash {}",
+              symbol, s.seq, s.orders.size(), s.stateHash());
+        })
+        .onSignal(RecoveryFailed.class, (s, f) ->
+            ctx.getLog().error("order book {} failed to recover", symbol, f.getFailure()))
+        .build();
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(PlaceOrder.class, this::onPlace)
+        .onCommand(CancelOrder.class, this::onCancel)
+        .onCommand(ModifyOrder.class, this::onModify)
+        .onCommand(SetPhase.class, this::onSetPhase)
+        .onCommand(Clock.class, this::onClock)
+        .onCommand(GetDepth.class, this::onGetDepth)
+        .onCommand(GetOrder.class, this::onGetOrder)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onPlace(State s, PlaceOrder c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    long id = c.orderId();
+    String bad = c.orderId() <= 0 ? "order id must be positive"
+        : c.participant() < 0 ? "participant must be >= 0"
+        : c.side() == null ? "side is required"
+        : c.type() == null ? "order type is required"
+        : c.tif() == null ? "time in force is required"
+        : c.stp() == null ? "self-trade prevention is required (NONE to allow self trades)"
+        : c.time() < 0 ? "time must be >= 0"
+        : null;
+    if (bad != null) return reject(c.replyTo(), id, c.orderId() <= 0 ? Reject.INVALID_ORDER_ID : MALFORMED, bad);
+    if (c.qty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "quantity must be positive");
+    if (c.price() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "price must be >= 0");
+    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
+
+    Remembered known = s.orders.get(id);
+    if (known != null) {
+      if (known.sameOrder(c)) return Effect().reply(c.replyTo(), s.firstAnswer(id));
+      return reject(c.replyTo(), id, Reject.DUPLICATE_ORDER_ID, "order id " + id
+          + " was already used today for a different order (" + known.accepted().describe() + ")");
+    }
+    LimitOrderBook book = working(s);
+    out.clear();
+    Reject r = book.place(c.time(), id, c.participant(), c.side(), c.type(), c.tif(), c.price(),
+        c.qty(), c.stp(), out);
+    if (r != Reject.NONE) return persistThenReply(s, c.replyTo(), st -> rejected(id, r));
+    return persistThenReply(s, c.replyTo(), st -> st.firstAnswer(id));
+  }
+
+  private ReplyEffect<Event, State> onCancel(State s, CancelOrder c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    long id = c.orderId();
+    if (id <= 0) return reject(c.replyTo(), id, Reject.INVALID_ORDER_ID, "order id must be positive");
+    if (c.participant() < LimitOrderBook.ANY_PARTICIPANT) {
+      return reject(c.replyTo(), id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
+    }
+    if (c.time() < 0) return reject(c.replyTo(), id, MALFORMED, "time must be >= 0");
+    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
+    LimitOrderBook book = working(s);
+    out.clear();
+    Reject r = book.cancel(c.time(), id, c.participant(), out);
+    return orderReply(s, c.replyTo(), id, r);
+  }
+
+  private ReplyEffect<Event, State> onModify(State s, ModifyOrder c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    long id = c.orderId();
+    if (id <= 0) return reject(c.replyTo(), id, Reject.INVALID_ORDER_ID, "order id must be positive");
+    if (c.participant() < LimitOrderBook.ANY_PARTICIPANT) {
+      return reject(c.replyTo(), id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
+    }
+    if (c.time() < 0) return reject(c.replyTo(), id, MALFORMED, "time must be >= 0");
+    if (c.newQty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "new quantity must be positive");
+    if (c.newPrice() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "new price must be >= 0");
+    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
+    LimitOrderBook book = working(s);
+    out.clear();
+    Reject r = book.modify(c.time(), id, c.participant(), c.newPrice(), c.newQty(), out);
+    return orderReply(s, c.replyTo(), id, r);
+  }
+
+  private ReplyEffect<Event, State> onSetPhase(State s, SetPhase c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.phase() == null) return reject(c.replyTo(), 0, Reject.INVALID_PHASE_CHANGE, "phase is required");
+    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
+    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    LimitOrderBook book = working(s);
+    out.clear();
+    Reject r = book.setPhase(c.time(), c.phase(), out);
+    if (r != Reject.NONE) {
+      Rejected rej = new Rejected(0, r, r.reason() + " (the book is already " + c.phase() + ")");
+      return persistThenReply(s, c.replyTo(), st -> rej);
+    }
+    List<EventData> all = data(out);
+    return persistThenReply(s, c.replyTo(), st -> new Ack(all));
+  }
+
+  private ReplyEffect<Event, State> onClock(State s, Clock c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
+    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    LimitOrderBook book = working(s);
+    out.clear();
+    book.onClock(c.time(), out);
+    List<EventData> all = data(out);
+    return persistThenReply(s, c.replyTo(), st -> new Ack(all));
+  }
+
+  private ReplyEffect<Event, State> onGetDepth(State s, GetDepth c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.levels() < 0) return reject(c.replyTo(), 0, MALFORMED, "levels must be >= 0");
+    LimitOrderBook b = s.readBook();
+    if (b == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    int n = Math.min(c.levels(), MAX_DEPTH_LEVELS);
+    return Effect().reply(c.replyTo(), new Depth(symbol, levels(b, Side.BUY, n), levels(b, Side.SELL, n),
+        b.marketQuantity(Side.BUY), b.marketQuantity(Side.SELL), b.lastPrice(), b.phase(),
+        b.specialQuoteShown(), b.specialQuoteSide(), b.specialQuotePrice(), b.volume(),
+        b.tradeCount(), b.orderCount(), b.stateHash(), s.seq));
+  }
+
+  private ReplyEffect<Event, State> onGetOrder(State s, GetOrder c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    long id = c.orderId();
+    Remembered r = s.orders.get(id);
+    LimitOrderBook b = s.book;
+    OrderStatus status;
+    if (r != null) {
+      EventData a = r.accepted();
+      long leaves = b != null && r.state == OrderState.LIVE ? b.leavesOf(id) : 0;
+      status = new OrderStatus(id, r.state, a.participant(), a.sideValue(), OrderType.values()[a.orderType()],
+          TimeInForce.values()[a.tif()], r.price, r.qty, r.filled, leaves,
+          r.cancelCode < 0 ? null : CancelReason.values()[r.cancelCode]);
+    } else if (b != null && b.isLive(id)) {
+      // live but not remembered: cannot happen while the memory covers the trading day
+      status = new OrderStatus(id, OrderState.LIVE, b.ownerOf(id), null, null, null, b.priceOf(id), 0, 0,
+          b.leavesOf(id), null);
+    } else {
+      status = new OrderStatus(id, OrderState.UNKNOWN, -1, null, null, null, 0, 0, 0, 0, null);
+    }
+    return Effect().reply(c.replyTo(), status);
+  }
+
+  // ---------------------------------------------------------------- command helpers
+
+  /**
+   * The book a command runs the core on: the live book, or, while the state is the empty
+   * sentinel, a fresh scratch book (the event handler then rebuilds it from the events).
+   */
+  private static LimitOrderBook working(State s) {
+    return s.book != null ? s.book : new LimitOrderBook(s.rules);
+  }
+
+  private ReplyEffect<Event, State> orderReply(State s, ActorRef<Response> replyTo, long id, Reject r) {
+    if (r != Reject.NONE) return persistThenReply(s, replyTo, st -> rejected(id, r));
+    List<EventData> mine = new ArrayList<>();
+    for (EventData e : data(out)) if (e.concerns(id)) mine.add(e);
+    Accepted reply = new Accepted(id, List.copyOf(mine));
+    return persistThenReply(s, replyTo, st -> reply);
+  }
+
+  /**
+   * Persists what the core wrote into {@link #out} (if anything) and replies after the write.
+   * The core has already applied it to {@code s.book} unless the state is the empty sentinel.
+   */
+  private ReplyEffect<Event, State> persistThenReply(State s, ActorRef<Response> replyTo,
+      Function<State, Response> reply) {
+    if (out.size() == 0) return Effect().reply(replyTo, reply.apply(s));
+    List<EventData> events = data(out);
+    if (s.book == null) {
+      return Effect().persist(List.of(new Opened(s.rules), new Applied(1, events)))
+          .thenReply(replyTo, reply::apply);
+    }
+    s.bookSeq = s.seq + 1; // the core has applied it: the event handler must not apply it again
+    return Effect().persist(new Applied(s.bookSeq, events)).thenReply(replyTo, reply::apply);
+  }
+
+  private static List<EventData> data(BookEvents b) {
+    List<EventData> list = new ArrayList<>(b.size());
+    for (int i = 0; i < b.size(); i++) list.add(EventData.of(b, i));
+    return List.copyOf(list);
+  }
+
+  private static List<Level> levels(LimitOrderBook b, Side side, int n) {
+    if (n == 0) return List.of();
+    long[] px = new long[n];
+    long[] qty = new long[n];
+    int k = b.depth(side, px, qty);
+    List<Level> list = new ArrayList<>(k);
+    for (int i = 0; i < k; i++) list.add(new Level(px[i], qty[i]));
+    return List.copyOf(list);
+  }
+
+  private static Rejected rejected(long id, Reject r) {
+    return new Rejected(id, r, r.reason());
+  }
+
+  private ReplyEffect<Event, State> reject(ActorRef<Response> replyTo, long id, Reject code, String reason) {
+    return Effect().reply(replyTo, new Rejected(id, code, reason));
+  }
+
+  private ReplyEffect<Event, State> noReplyTo(Command c) {
+    ctx.getLog().warn("order book {}: dropped {} without replyTo", symbol, c.getClass().getSimpleName());
+    return Effect().noReply();
+  }
+
+  // ---------------------------------------------------------------- events
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Opened.class, this::onOpened)
+        .onEvent(Applied.class, this::onApplied)
+        .build();
+  }
+
+  private State onOpened(State s, Opened e) {
+    if (s.book != null) throw new IllegalStateException("order book " + symbol + " opened twice");
+    return State.opened(e.rules());
+  }
+
+  private State onApplied(State s, Applied e) {
+    if (s.book == null) throw new IllegalStateException("order book " + symbol + ": Applied before Opened");
+    if (e.seq() == s.bookSeq && s.bookSeq == s.seq + 1) {
+      // live path: the command handler's core call already applied these events
+    } else if (s.bookSeq == s.seq && e.seq() == s.seq + 1) {
+      // recovery (and a new book's first command): apply them to the book
+      replay.clear();
+      for (EventData d : e.events()) d.appendTo(replay);
+      s.book.apply(replay);
+    } else {
+      throw new IllegalStateException("order book " + symbol + ": event seq " + e.seq()
+          + " does not follow seq " + s.seq + " (book at " + s.bookSeq + ")");
+    }
+    s.seq = e.seq();
+    s.bookSeq = e.seq();
+    s.remember(e.events());
+    return s;
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State s) {
+        return snapshotOf(s);
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        return stateOf((Snapshot) from, resolution);
+      }
+    };
+  }
+
+  /**
+   * The snapshot of a state. Pekko calls this right after the triggering event is persisted,
+   * before any stashed command runs, so book and memory are at the same seq. Everything is copied:
+   * the snapshot is serialized on another thread while the book keeps changing.
+   */
+  static Snapshot snapshotOf(State s) {
+    if (s.seq != s.bookSeq) throw new IllegalStateException("snapshot while a command is in flight");
+    if (s.book == null) return new Snapshot(s.rules, 0, null, s.dayPhase, List.of());
+    List<RememberedOrder> mem = new ArrayList<>(s.orders.size());
+    for (Map.Entry<Long, Remembered> en : s.orders.entrySet()) {
+      Remembered r = en.getValue();
+      mem.add(new RememberedOrder(en.getKey(), r.firstAnswer, r.price, r.qty, r.filled, r.state, r.cancelCode));
+    }
+    return new Snapshot(s.rules, s.seq, s.book.snapshot(), s.dayPhase, List.copyOf(mem));
+  }
+
+  /** The state a snapshot describes ({@code ifEmpty}: the book's config, for an empty snapshot). */
+  static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty) {
+    if (snap.book() == null) return State.empty(ifEmpty);
+    Map<Long, Remembered> mem = new LinkedHashMap<>();
+    for (RememberedOrder o : snap.orders()) {
+      Remembered r = new Remembered(List.copyOf(o.firstAnswer()), o.price(), o.qty());
+      r.filled = o.filled();
+      r.state = o.state();
+      r.cancelCode = o.cancelCode();
+      mem.put(o.orderId(), r);
+    }
+    return new State(snap.rules(), null, LimitOrderBook.restore(snap.rules(), snap.book()), snap.seq(), mem,
+        snap.dayPhase());
+  }
+}

@@ -115,14 +115,13 @@ public final class OrderBook
   public static final int MAX_DEPTH_LEVELS = 1000;
 
   /**
-   * The core's {@link Reject} has no generic "malformed request" code, so requests that fail the
-   * Java-side checks (missing side/type/tif/stp, negative participant or time) carry this code;
-   * their reason text says exactly what was wrong.
+   * Requests that fail the Java-side checks (missing side/type/tif/stp, negative participant or
+   * time); the reason text says exactly what was wrong.
    */
-  public static final Reject MALFORMED = Reject.INVALID_ORDER_ID;
+  public static final Reject MALFORMED = Reject.INVALID_REQUEST;
 
   /** Code for commands to a symbol that has no book (unlisted, or bad rules in config). */
-  public static final Reject NO_BOOK = Reject.MARKET_CLOSED;
+  public static final Reject NO_BOOK = Reject.UNKNOWN_SYMBOL;
 
   // ================================================================ protocol
 

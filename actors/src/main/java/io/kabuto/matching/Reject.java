@@ -17,7 +17,10 @@ public enum Reject {
   MODIFY_NOT_ALLOWED("market orders can only have their quantity reduced"),
   QUANTITY_BELOW_FILLED("new order quantity must exceed the quantity already filled"),
   NO_CHANGE("modify changes neither price nor quantity"),
-  INVALID_PHASE_CHANGE("phase change not allowed");
+  INVALID_PHASE_CHANGE("phase change not allowed"),
+  // Appended, not inserted: ordinals of the constants above stay stable.
+  INVALID_REQUEST("malformed request: a required field is missing or out of range"),
+  UNKNOWN_SYMBOL("no order book is configured for this symbol");
 
   private final String reason;
 

@@ -24,72 +24,29 @@ import java.util.Arrays;
  * </ul>
  */
 public final class BookEvents {
+  // EXP E: array of structs, one long[] with STRIDE longs per event
+  private static final int STRIDE = 12;
+  private static final int F_PACK = 0; // type | side<<8 | orderType<<16 | tif<<24 | code<<32
+  private static final int F_TIME = 1;
+  private static final int F_TID = 2;
+  private static final int F_OID = 3;
+  private static final int F_OOID = 4;
+  private static final int F_PARTS = 5; // participant (low 32) | otherParticipant (high 32)
+  private static final int F_PX = 6;
+  private static final int F_PX2 = 7;
+  private static final int F_QTY = 8;
+  private static final int F_LV = 9;
+  private static final int F_OLV = 10;
+  private static final int F_AUX = 11;
   private int size;
-  private byte[] type;
-  private long[] time;
-  private long[] tradeId;
-  private long[] orderId;
-  private long[] otherOrderId;
-  private int[] participant;
-  private int[] otherParticipant;
-  private byte[] side;
-  private byte[] orderType;
-  private byte[] tif;
-  private long[] price;
-  private long[] price2;
-  private long[] qty;
-  private long[] leaves;
-  private long[] otherLeaves;
-  private byte[] code;
-  private long[] aux;
+  private long[] d;
 
   public BookEvents() {
     this(64);
   }
 
   public BookEvents(int capacity) {
-    allocate(Math.max(4, capacity));
-  }
-
-  private void allocate(int cap) {
-    type = new byte[cap];
-    time = new long[cap];
-    tradeId = new long[cap];
-    orderId = new long[cap];
-    otherOrderId = new long[cap];
-    participant = new int[cap];
-    otherParticipant = new int[cap];
-    side = new byte[cap];
-    orderType = new byte[cap];
-    tif = new byte[cap];
-    price = new long[cap];
-    price2 = new long[cap];
-    qty = new long[cap];
-    leaves = new long[cap];
-    otherLeaves = new long[cap];
-    code = new byte[cap];
-    aux = new long[cap];
-  }
-
-  private void grow() {
-    int cap = type.length * 2;
-    type = Arrays.copyOf(type, cap);
-    time = Arrays.copyOf(time, cap);
-    tradeId = Arrays.copyOf(tradeId, cap);
-    orderId = Arrays.copyOf(orderId, cap);
-    otherOrderId = Arrays.copyOf(otherOrderId, cap);
-    participant = Arrays.copyOf(participant, cap);
-    otherParticipant = Arrays.copyOf(otherParticipant, cap);
-    side = Arrays.copyOf(side, cap);
-    orderType = Arrays.copyOf(orderType, cap);
-    tif = Arrays.copyOf(tif, cap);
-    price = Arrays.copyOf(price, cap);
-    price2 = Arrays.copyOf(price2, cap);
-    qty = Arrays.copyOf(qty, cap);
-    leaves = Arrays.copyOf(leaves, cap);
-    otherLeaves = Arrays.copyOf(otherLeaves, cap);
-    code = Arrays.copyOf(code, cap);
-    aux = Arrays.copyOf(aux, cap);
+    d = new long[Math.max(4, capacity) * STRIDE];
   }
 
   public void clear() {
@@ -100,154 +57,154 @@ public final class BookEvents {
     return size;
   }
 
-  /** Drops events from index {@code newSize} on (used to undo an undecided tail). */
   void truncate(int newSize) {
     size = newSize;
   }
 
-  /** Appends one event with every field given; returns its index. */
   public int add(EventType t, long tm, long tid, long oid, long ooid, int part, int opart, int sd,
       int otype, int tf, long px, long px2, long q, long lv, long olv, int cd, long ax) {
-    if (size == type.length) grow();
-    int i = size++;
-    type[i] = (byte) t.ordinal();
-    time[i] = tm;
-    tradeId[i] = tid;
-    orderId[i] = oid;
-    otherOrderId[i] = ooid;
-    participant[i] = part;
-    otherParticipant[i] = opart;
-    side[i] = (byte) sd;
-    orderType[i] = (byte) otype;
-    tif[i] = (byte) tf;
-    price[i] = px;
-    price2[i] = px2;
-    qty[i] = q;
-    leaves[i] = lv;
-    otherLeaves[i] = olv;
-    code[i] = (byte) cd;
-    aux[i] = ax;
+    int i = size;
+    int b = i * STRIDE;
+    long[] a = d;
+    if (b + STRIDE > a.length) a = d = Arrays.copyOf(a, a.length * 2);
+    size = i + 1;
+    a[b] = (t.ordinal() & 0xff) | ((sd & 0xffL) << 8) | ((otype & 0xffL) << 16) | ((tf & 0xffL) << 24)
+        | ((cd & 0xffL) << 32);
+    a[b + F_TIME] = tm;
+    a[b + F_TID] = tid;
+    a[b + F_OID] = oid;
+    a[b + F_OOID] = ooid;
+    a[b + F_PARTS] = (part & 0xffffffffL) | ((long) opart << 32);
+    a[b + F_PX] = px;
+    a[b + F_PX2] = px2;
+    a[b + F_QTY] = q;
+    a[b + F_LV] = lv;
+    a[b + F_OLV] = olv;
+    a[b + F_AUX] = ax;
     return i;
   }
 
-  /** Copies event {@code i} of another buffer to the end of this one. */
   public void copy(BookEvents from, int i) {
-    add(from.type(i), from.time[i], from.tradeId[i], from.orderId[i], from.otherOrderId[i],
-        from.participant[i], from.otherParticipant[i], from.side[i], from.orderType[i], from.tif[i],
-        from.price[i], from.price2[i], from.qty[i], from.leaves[i], from.otherLeaves[i], from.code[i],
-        from.aux[i]);
+    int b = i * STRIDE;
+    int k = size;
+    if ((k + 1) * STRIDE > d.length) d = Arrays.copyOf(d, d.length * 2);
+    System.arraycopy(from.d, b, d, k * STRIDE, STRIDE);
+    size = k + 1;
+  }
+
+  private byte b(int i, int shift) {
+    return (byte) (d[i * STRIDE] >>> shift);
   }
 
   public EventType type(int i) {
-    return EventType.of(type[i]);
+    return EventType.of(b(i, 0));
   }
 
   int typeOrdinal(int i) {
-    return type[i];
+    return b(i, 0);
   }
 
   public long time(int i) {
-    return time[i];
+    return d[i * STRIDE + F_TIME];
   }
 
   public long tradeId(int i) {
-    return tradeId[i];
+    return d[i * STRIDE + F_TID];
   }
 
   public long orderId(int i) {
-    return orderId[i];
+    return d[i * STRIDE + F_OID];
   }
 
   public long otherOrderId(int i) {
-    return otherOrderId[i];
+    return d[i * STRIDE + F_OOID];
   }
 
   public int participant(int i) {
-    return participant[i];
+    return (int) d[i * STRIDE + F_PARTS];
   }
 
   public int otherParticipant(int i) {
-    return otherParticipant[i];
+    return (int) (d[i * STRIDE + F_PARTS] >>> 32);
   }
 
-  /** Side ordinal, or -1 (auction trades have no aggressor). */
   public int sideOrdinal(int i) {
-    return side[i];
+    return b(i, 8);
   }
 
-  /** Side, or null for an auction trade. */
   public Side side(int i) {
-    return side[i] < 0 ? null : Side.of(side[i]);
+    int s = b(i, 8);
+    return s < 0 ? null : Side.of(s);
   }
 
   public int orderTypeOrdinal(int i) {
-    return orderType[i];
+    return b(i, 16);
   }
 
   public OrderType orderType(int i) {
-    return OrderType.of(orderType[i]);
+    return OrderType.of(b(i, 16));
   }
 
   public int tifOrdinal(int i) {
-    return tif[i];
+    return b(i, 24);
   }
 
   public TimeInForce tif(int i) {
-    return TimeInForce.of(tif[i]);
+    return TimeInForce.of(b(i, 24));
   }
 
   public long price(int i) {
-    return price[i];
+    return d[i * STRIDE + F_PX];
   }
 
   public long price2(int i) {
-    return price2[i];
+    return d[i * STRIDE + F_PX2];
   }
 
   public long qty(int i) {
-    return qty[i];
+    return d[i * STRIDE + F_QTY];
   }
 
   public long leaves(int i) {
-    return leaves[i];
+    return d[i * STRIDE + F_LV];
   }
 
   public long otherLeaves(int i) {
-    return otherLeaves[i];
+    return d[i * STRIDE + F_OLV];
   }
 
   public int code(int i) {
-    return code[i];
+    return b(i, 32);
   }
 
   public CancelReason cancelReason(int i) {
-    return CancelReason.of(code[i]);
+    return CancelReason.of(code(i));
   }
 
   public Phase phase(int i) {
-    return Phase.of(code[i]);
+    return Phase.of(code(i));
   }
 
   public long aux(int i) {
-    return aux[i];
+    return d[i * STRIDE + F_AUX];
   }
 
   /** One event as text, for logs and test failures. */
   public String describe(int i) {
     EventType t = type(i);
     return switch (t) {
-      case ACCEPTED -> "ACCEPTED #" + orderId[i] + " p" + participant[i] + " " + side(i) + " "
-          + orderType(i) + " " + tif(i) + " " + Prices.format(price[i]) + " x" + qty[i];
-      case RESTED -> "RESTED #" + orderId[i] + " " + side(i) + " " + orderType(i) + " "
-          + Prices.format(price[i]) + " leaves " + leaves[i] + "/" + qty[i];
-      case TRADE -> "TRADE t" + tradeId[i] + " buy #" + orderId[i] + " sell #" + otherOrderId[i] + " "
-          + qty[i] + "@" + Prices.format(price[i]) + " aggr " + side(i) + " leaves " + leaves[i] + "/" + otherLeaves[i];
-      case CANCELLED -> "CANCELLED #" + orderId[i] + " " + leaves[i] + " " + cancelReason(i);
-      case REPLACED -> "REPLACED #" + orderId[i] + " " + Prices.format(price[i]) + " qty " + qty[i]
-          + " leaves " + leaves[i] + (code[i] == 1 ? " keeps priority" : " loses priority");
+      case ACCEPTED -> "ACCEPTED #" + orderId(i) + " p" + participant(i) + " " + side(i) + " "
+          + orderType(i) + " " + tif(i) + " " + Prices.format(price(i)) + " x" + qty(i);
+      case RESTED -> "RESTED #" + orderId(i) + " " + side(i) + " " + orderType(i) + " "
+          + Prices.format(price(i)) + " leaves " + leaves(i) + "/" + qty(i);
+      case TRADE -> "TRADE t" + tradeId(i) + " buy #" + orderId(i) + " sell #" + otherOrderId(i) + " "
+          + qty(i) + "@" + Prices.format(price(i)) + " aggr " + side(i) + " leaves " + leaves(i) + "/" + otherLeaves(i);
+      case CANCELLED -> "CANCELLED #" + orderId(i) + " " + leaves(i) + " " + cancelReason(i);
+      case REPLACED -> "REPLACED #" + orderId(i) + " " + Prices.format(price(i)) + " qty " + qty(i)
+          + " leaves " + leaves(i) + (code(i) == 1 ? " keeps priority" : " loses priority");
       case PHASE -> "PHASE " + phase(i);
-      case SPECIAL_QUOTE -> "SPECIAL_QUOTE " + (code[i] == 1 ? "shown " + side(i) + " band "
-          + Prices.format(price[i]) + ".." + Prices.format(price2[i]) + " next step " + aux[i] : "withdrawn");
+      case SPECIAL_QUOTE -> "SPECIAL_QUOTE " + (code(i) == 1 ? "shown " + side(i) + " band "
+          + Prices.format(price(i)) + ".." + Prices.format(price2(i)) + " next step " + aux(i) : "withdrawn");
     };
   }
 

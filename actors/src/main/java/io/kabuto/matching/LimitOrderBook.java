@@ -42,6 +42,9 @@ public final class LimitOrderBook {
   private final long upper;
   private final long step;
   private final int levels;
+  private final int istep;
+  private final long lotSize;
+  private final long maxQty;
 
   // price levels: slot = side * levels + index
   private final int[] levelHead;
@@ -55,15 +58,9 @@ public final class LimitOrderBook {
   private final long[] mktQty = new long[2];
 
   // orders, struct-of-arrays
-  private long[] oId;
-  private long[] oPrice;
-  private long[] oQty;
-  private long[] oLeaves;
-  private int[] oPart;
-  private int[] oNext;
-  private int[] oPrev;
-  private byte[] oSide;
-  private byte[] oType;
+  // EXP G: orders as array-of-structs: 4 longs + 8 ints (32 + 32 bytes) per order
+  private long[] ordL;
+  private int[] ordI;
   private int freeList = NIL;
   private int highWater;
   private final LongIntMap index;
@@ -95,6 +92,9 @@ public final class LimitOrderBook {
     this.upper = rules.upperLimit();
     this.step = ticks.tickAt(lower);
     this.levels = (int) ((upper - lower) / step) + 1;
+    this.istep = (int) step;
+    this.lotSize = rules.lotSize();
+    this.maxQty = rules.maxOrderQuantity();
     this.levelHead = new int[2 * levels];
     this.levelTail = new int[2 * levels];
     this.levelQty = new long[2 * levels];
@@ -103,15 +103,8 @@ public final class LimitOrderBook {
     this.cumBuy = new long[levels];
     this.cumSell = new long[levels];
     int cap = Math.max(16, expectedOrders);
-    oId = new long[cap];
-    oPrice = new long[cap];
-    oQty = new long[cap];
-    oLeaves = new long[cap];
-    oPart = new int[cap];
-    oNext = new int[cap];
-    oPrev = new int[cap];
-    oSide = new byte[cap];
-    oType = new byte[cap];
+    ordL = new long[cap * 4];
+    ordI = new int[cap * 8];
     index = new LongIntMap(cap);
     phase = rules.initialPhase();
   }
@@ -156,8 +149,10 @@ public final class LimitOrderBook {
     advanceClock(time, out);
     int o = index.get(orderId);
     if (o < 0) return Reject.UNKNOWN_ORDER;
-    if (participant != ANY_PARTICIPANT && oPart[o] != participant) return Reject.NOT_OWNER;
+    if (participant != ANY_PARTICIPANT && ordI[0 + 8 * o] != participant) return Reject.NOT_OWNER;
     int from = out.size();
+    hintId = orderId;
+    hintSlot = o;
     cancelEvent(out, time, o, CancelReason.REQUESTED);
     applyFrom(from, out);
     if (sqActive) resolveSpecialQuote(time, out);
@@ -177,9 +172,9 @@ public final class LimitOrderBook {
     advanceClock(time, out);
     int o = index.get(orderId);
     if (o < 0) return Reject.UNKNOWN_ORDER;
-    if (participant != ANY_PARTICIPANT && oPart[o] != participant) return Reject.NOT_OWNER;
+    if (participant != ANY_PARTICIPANT && ordI[0 + 8 * o] != participant) return Reject.NOT_OWNER;
     if (!phase.acceptsOrders()) return Reject.MARKET_CLOSED;
-    int type = oType[o];
+    int type = ordI[5 + 8 * o];
     if (type == MARKET) {
       if (newPrice != 0) return Reject.MODIFY_NOT_ALLOWED;
     } else {
@@ -188,18 +183,35 @@ public final class LimitOrderBook {
     }
     Reject qr = validateQty(newQty);
     if (qr != Reject.NONE) return qr;
-    long filled = oQty[o] - oLeaves[o];
+    long filled = ordL[2 + 4 * o] - ordL[3 + 4 * o];
     if (newQty <= filled) return Reject.QUANTITY_BELOW_FILLED;
-    if (newPrice == oPrice[o] && newQty == oQty[o]) return Reject.NO_CHANGE;
-    if (type == MARKET && newQty > oQty[o]) return Reject.MODIFY_NOT_ALLOWED;
-    boolean keeps = newPrice == oPrice[o] && newQty < oQty[o];
+    if (newPrice == ordL[1 + 4 * o] && newQty == ordL[2 + 4 * o]) return Reject.NO_CHANGE;
+    if (type == MARKET && newQty > ordL[2 + 4 * o]) return Reject.MODIFY_NOT_ALLOWED;
+    boolean keeps = newPrice == ordL[1 + 4 * o] && newQty < ordL[2 + 4 * o];
     long newLeaves = newQty - filled;
-    int s = oSide[o];
-    long id = oId[o];
-    int part = oPart[o];
+    int s = ordI[4 + 8 * o];
+    long id = ordL[0 + 4 * o];
+    int part = ordI[0 + 8 * o];
     int from = out.size();
+    hintId = id;
+    hintSlot = o;
     out.add(EventType.REPLACED, time, 0, id, 0, part, 0, s, type, DAY, newPrice, 0, newQty,
         newLeaves, 0, keeps ? 1 : 0, 0);
+    // EXP J: a reprice that does not reach the opposite side: emit REPLACED + RESTED and apply
+    // them directly (the same state change applyFrom would make), no buffer re-read, no lookups
+    if (!keeps && type == LIMIT && phase == Phase.CONTINUOUS && !sqActive) {
+      int ob = s == BUY ? bestAsk : bestBid;
+      if (ob == NIL || (s == BUY ? lower + ob * step > newPrice : lower + ob * step < newPrice)) {
+        rest(out, time, id, part, s, type, newPrice, newQty, newLeaves);
+        unlink(o);
+        ordL[1 + 4 * o] = newPrice;
+        ordL[2 + 4 * o] = newQty;
+        ordL[3 + 4 * o] = newLeaves;
+        link(o, s, type, newPrice, newLeaves);
+        hintId = Long.MIN_VALUE;
+        return Reject.NONE;
+      }
+    }
     if (keeps) {
       applyFrom(from, out);
     } else if (phase == Phase.CONTINUOUS && !sqActive) {
@@ -273,8 +285,8 @@ public final class LimitOrderBook {
   }
 
   private Reject validateQty(long qty) {
-    if (qty <= 0 || qty % rules.lotSize() != 0) return Reject.INVALID_QUANTITY;
-    if (qty > rules.maxOrderQuantity()) return Reject.QUANTITY_TOO_LARGE;
+    if (qty <= 0 || (lotSize != 1 && qty % lotSize != 0)) return Reject.INVALID_QUANTITY;
+    if (qty > maxQty) return Reject.QUANTITY_TOO_LARGE;
     return Reject.NONE;
   }
 
@@ -289,6 +301,14 @@ public final class LimitOrderBook {
 
   private void matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
       long total, long leaves, SelfTradePrevention stp, BookEvents out) {
+    // EXP A: fast path - limit order that does not reach the opposite best rests at once
+    if (type == LIMIT && tif == DAY) {
+      int ob = side == BUY ? bestAsk : bestBid;
+      if (ob == NIL || (side == BUY ? lower + ob * step > limit : lower + ob * step < limit)) {
+        rest(out, time, id, part, side, type, limit, total, leaves);
+        return;
+      }
+    }
     long lo = bandLow(1);
     long hi = bandHigh(1);
     if (tif == TimeInForce.FOK.ordinal() && !fillable(part, side, type, limit, leaves, stp, lo, hi)) {
@@ -315,8 +335,8 @@ public final class LimitOrderBook {
         blockedPrice = p;
         break;
       }
-      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = oNext[o]) {
-        if (stp != SelfTradePrevention.NONE && oPart[o] == part) {
+      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = ordI[1 + 8 * o]) {
+        if (stp != SelfTradePrevention.NONE && ordI[0 + 8 * o] == part) {
           if (stp == SelfTradePrevention.CANCEL_RESTING) {
             cancelEvent(out, time, o, CancelReason.SELF_TRADE);
             continue;
@@ -324,14 +344,14 @@ public final class LimitOrderBook {
           selfStop = true;
           break outer;
         }
-        long f = Math.min(remaining, oLeaves[o]);
+        long f = Math.min(remaining, ordL[3 + 4 * o]);
         remaining -= f;
-        long makerLeft = oLeaves[o] - f;
+        long makerLeft = ordL[3 + 4 * o] - f;
         if (side == BUY) {
-          out.add(EventType.TRADE, time, tid++, id, oId[o], part, oPart[o], side, 0, 0, p, 0, f,
+          out.add(EventType.TRADE, time, tid++, id, ordL[0 + 4 * o], part, ordI[0 + 8 * o], side, 0, 0, p, 0, f,
               remaining, makerLeft, 0, 0);
         } else {
-          out.add(EventType.TRADE, time, tid++, oId[o], id, oPart[o], part, side, 0, 0, p, 0, f,
+          out.add(EventType.TRADE, time, tid++, ordL[0 + 4 * o], id, ordI[0 + 8 * o], part, side, 0, 0, p, 0, f,
               makerLeft, remaining, 0, 0);
         }
       }
@@ -374,12 +394,12 @@ public final class LimitOrderBook {
       if (stp == SelfTradePrevention.NONE) {
         need -= levelQty[base + i];
       } else {
-        for (int o = levelHead[base + i]; o != NIL; o = oNext[o]) {
-          if (oPart[o] == part) {
+        for (int o = levelHead[base + i]; o != NIL; o = ordI[1 + 8 * o]) {
+          if (ordI[0 + 8 * o] == part) {
             if (stp == SelfTradePrevention.CANCEL_AGGRESSOR) return false;
             continue;
           }
-          need -= oLeaves[o];
+          need -= ordL[3 + 4 * o];
           if (need <= 0) return true;
         }
       }
@@ -395,8 +415,8 @@ public final class LimitOrderBook {
   }
 
   private void cancelEvent(BookEvents out, long time, int o, CancelReason reason) {
-    out.add(EventType.CANCELLED, time, 0, oId[o], 0, oPart[o], 0, oSide[o], oType[o], DAY, oPrice[o],
-        0, oQty[o], oLeaves[o], 0, reason.ordinal(), 0);
+    out.add(EventType.CANCELLED, time, 0, ordL[0 + 4 * o], 0, ordI[0 + 8 * o], 0, ordI[4 + 8 * o], ordI[5 + 8 * o], DAY, ordL[1 + 4 * o],
+        0, ordL[2 + 4 * o], ordL[3 + 4 * o], 0, reason.ordinal(), 0);
   }
 
   // ---------------------------------------------------------------- auctions and special quotes
@@ -468,7 +488,7 @@ public final class LimitOrderBook {
 
   private void cancelMarketOrders(BookEvents out, long time) {
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = mktHead[s]; o != NIL; o = oNext[o]) {
+      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) {
         if (!tradedInBuffer(out, o)) cancelEvent(out, time, o, CancelReason.AUCTION_UNFILLED);
       }
     }
@@ -476,8 +496,8 @@ public final class LimitOrderBook {
 
   /** True if undecided events in the buffer already fill this order completely (itayose). */
   private boolean tradedInBuffer(BookEvents out, int o) {
-    long id = oId[o];
-    long left = oLeaves[o];
+    long id = ordL[0 + 4 * o];
+    long left = ordL[3 + 4 * o];
     for (int i = out.size() - 1; i >= 0; i--) {
       if (out.typeOrdinal(i) == EventType.TRADE.ordinal()
           && (out.orderId(i) == id || out.otherOrderId(i) == id)) {
@@ -569,24 +589,24 @@ public final class LimitOrderBook {
     long tid = nextTradeId;
     int b = firstOrder(BUY);
     int s = firstOrder(SELL);
-    long bLeft = oLeaves[b];
-    long sLeft = oLeaves[s];
+    long bLeft = ordL[3 + 4 * b];
+    long sLeft = ordL[3 + 4 * s];
     long left = volume;
     while (left > 0) {
       long f = Math.min(left, Math.min(bLeft, sLeft));
       bLeft -= f;
       sLeft -= f;
       left -= f;
-      out.add(EventType.TRADE, time, tid++, oId[b], oId[s], oPart[b], oPart[s], NO_SIDE, 0, 0, price,
+      out.add(EventType.TRADE, time, tid++, ordL[0 + 4 * b], ordL[0 + 4 * s], ordI[0 + 8 * b], ordI[0 + 8 * s], NO_SIDE, 0, 0, price,
           0, f, bLeft, sLeft, 0, 0);
       if (left == 0) break;
       if (bLeft == 0) {
         b = nextInPriority(b);
-        bLeft = oLeaves[b];
+        bLeft = ordL[3 + 4 * b];
       }
       if (sLeft == 0) {
         s = nextInPriority(s);
-        sLeft = oLeaves[s];
+        sLeft = ordL[3 + 4 * s];
       }
     }
   }
@@ -598,10 +618,10 @@ public final class LimitOrderBook {
   }
 
   private int nextInPriority(int o) {
-    if (oNext[o] != NIL) return oNext[o];
-    int side = oSide[o];
+    if (ordI[1 + 8 * o] != NIL) return ordI[1 + 8 * o];
+    int side = ordI[4 + 8 * o];
     int dir = side == BUY ? -1 : 1;
-    int i = oType[o] == MARKET ? (side == BUY ? bestBid : bestAsk) : priceIndex(oPrice[o]) + dir;
+    int i = ordI[5 + 8 * o] == MARKET ? (side == BUY ? bestBid : bestAsk) : priceIndex(ordL[1 + 4 * o]) + dir;
     for (; i >= 0 && i < levels; i += dir) {
       if (levelHead[side * levels + i] != NIL) return levelHead[side * levels + i];
     }
@@ -610,9 +630,9 @@ public final class LimitOrderBook {
 
   private void expireAll(BookEvents out, long time) {
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = mktHead[s]; o != NIL; o = oNext[o]) cancelEvent(out, time, o, CancelReason.EXPIRED);
+      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) cancelEvent(out, time, o, CancelReason.EXPIRED);
       for (int i = 0; i < levels; i++) {
-        for (int o = levelHead[s * levels + i]; o != NIL; o = oNext[o]) {
+        for (int o = levelHead[s * levels + i]; o != NIL; o = ordI[1 + 8 * o]) {
           cancelEvent(out, time, o, CancelReason.EXPIRED);
         }
       }
@@ -623,38 +643,71 @@ public final class LimitOrderBook {
 
   private void applyFrom(int from, BookEvents ev) {
     for (int i = from; i < ev.size(); i++) applyOne(ev, i);
+    hintId = Long.MIN_VALUE;
   }
 
+  private static final int T_RESTED = EventType.RESTED.ordinal();
+  private static final int T_TRADE = EventType.TRADE.ordinal();
+  private static final int T_CANCELLED = EventType.CANCELLED.ordinal();
+  private static final int T_REPLACED = EventType.REPLACED.ordinal();
+
   private void applyOne(BookEvents ev, int i) {
-    switch (ev.type(i)) {
-      case ACCEPTED -> { }
-      case RESTED -> insert(ev.orderId(i), ev.participant(i), ev.sideOrdinal(i), ev.orderTypeOrdinal(i),
-          ev.price(i), ev.qty(i), ev.leaves(i));
-      case TRADE -> {
-        reduce(ev.orderId(i), ev.qty(i));
-        reduce(ev.otherOrderId(i), ev.qty(i));
-        lastPrice = ev.price(i);
-        volume += ev.qty(i);
-        tradeCount++;
-        nextTradeId = ev.tradeId(i) + 1;
+    int t = ev.typeOrdinal(i);
+    if (t == T_REPLACED) {
+      long rid = ev.orderId(i);
+      int o = hintId == rid ? hintSlot : index.get(rid);
+      if (o < 0) return;
+      if (ev.code(i) == 1) {
+        long delta = ordL[3 + 4 * o] - ev.leaves(i);
+        ordL[2 + 4 * o] = ev.qty(i);
+        ordL[3 + 4 * o] = ev.leaves(i);
+        if (ordI[5 + 8 * o] == MARKET) mktQty[ordI[4 + 8 * o]] -= delta;
+        else levelQty[ordI[4 + 8 * o] * levels + priceIndex(ordL[1 + 4 * o])] -= delta;
+      } else {
+        unlink(o);
+        ordL[1 + 4 * o] = ev.price(i);
+        ordL[2 + 4 * o] = ev.qty(i);
+        ordL[3 + 4 * o] = ev.leaves(i);
+        detached = o;
       }
-      case CANCELLED -> {
-        int o = index.get(ev.orderId(i));
-        if (o >= 0) remove(o);
+    } else if (t == T_RESTED) {
+      long id = ev.orderId(i);
+      if (detached != NIL && ordL[0 + 4 * detached] == id) {
+        int o = detached;
+        detached = NIL;
+        ordL[1 + 4 * o] = ev.price(i);
+        ordL[2 + 4 * o] = ev.qty(i);
+        ordL[3 + 4 * o] = ev.leaves(i);
+        link(o, ev.sideOrdinal(i), ordI[5 + 8 * o], ev.price(i), ev.leaves(i));
+      } else {
+        insert(id, ev.participant(i), ev.sideOrdinal(i), ev.orderTypeOrdinal(i),
+            ev.price(i), ev.qty(i), ev.leaves(i));
       }
-      case REPLACED -> {
-        int o = index.get(ev.orderId(i));
-        if (o < 0) break;
-        if (ev.code(i) == 1) {
-          long delta = oLeaves[o] - ev.leaves(i);
-          oQty[o] = ev.qty(i);
-          oLeaves[o] = ev.leaves(i);
-          if (oType[o] == MARKET) mktQty[oSide[o]] -= delta;
-          else levelQty[oSide[o] * levels + priceIndex(oPrice[o])] -= delta;
+    } else if (t == T_TRADE) {
+      reduce(ev.orderId(i), ev.qty(i));
+      reduce(ev.otherOrderId(i), ev.qty(i));
+      lastPrice = ev.price(i);
+      volume += ev.qty(i);
+      tradeCount++;
+      nextTradeId = ev.tradeId(i) + 1;
+    } else if (t == T_CANCELLED) {
+      long cid = ev.orderId(i);
+      int o = hintId == cid ? hintSlot : index.get(cid);
+      if (o >= 0) {
+        if (o == detached) {
+          detached = NIL;
+          release(o);
         } else {
           remove(o);
         }
       }
+    } else {
+      applyRare(ev, i);
+    }
+  }
+
+  private void applyRare(BookEvents ev, int i) {
+    switch (ev.type(i)) {
       case PHASE -> phase = ev.phase(i);
       case SPECIAL_QUOTE -> {
         sqActive = ev.code(i) == 1;
@@ -663,33 +716,39 @@ public final class LimitOrderBook {
         sqHigh = sqActive ? ev.price2(i) : 0;
         sqNextStep = sqActive ? ev.aux(i) : 0;
       }
+      default -> { }
     }
   }
 
   private void insert(long id, int part, int side, int type, long price, long qty, long leaves) {
     int o = allocSlot();
-    oId[o] = id;
-    oPart[o] = part;
-    oSide[o] = (byte) side;
-    oType[o] = (byte) type;
-    oPrice[o] = price;
-    oQty[o] = qty;
-    oLeaves[o] = leaves;
-    oNext[o] = NIL;
+    ordL[0 + 4 * o] = id;
+    ordI[0 + 8 * o] = part;
+    ordI[4 + 8 * o] = (byte) side;
+    ordI[5 + 8 * o] = (byte) type;
+    ordL[1 + 4 * o] = price;
+    ordL[2 + 4 * o] = qty;
+    ordL[3 + 4 * o] = leaves;
     index.put(id, o);
+    link(o, side, type, price, leaves);
+  }
+
+  private void link(int o, int side, int type, long price, long leaves) {
+    ordI[1 + 8 * o] = NIL;
     if (type == MARKET) {
-      oPrev[o] = mktTail[side];
+      ordI[2 + 8 * o] = mktTail[side];
       if (mktTail[side] == NIL) mktHead[side] = o;
-      else oNext[mktTail[side]] = o;
+      else ordI[1 + 8 * mktTail[side]] = o;
       mktTail[side] = o;
       mktQty[side] += leaves;
       return;
     }
     int i = priceIndex(price);
+    ordI[3 + 8 * o] = i;
     int slot = side * levels + i;
-    oPrev[o] = levelTail[slot];
+    ordI[2 + 8 * o] = levelTail[slot];
     if (levelTail[slot] == NIL) levelHead[slot] = o;
-    else oNext[levelTail[slot]] = o;
+    else ordI[1 + 8 * levelTail[slot]] = o;
     levelTail[slot] = o;
     levelQty[slot] += leaves;
     if (side == BUY) {
@@ -702,39 +761,59 @@ public final class LimitOrderBook {
   private void reduce(long id, long qty) {
     int o = index.get(id);
     if (o < 0) return; // the aggressor, not on the book
-    oLeaves[o] -= qty;
-    if (oType[o] == MARKET) mktQty[oSide[o]] -= qty;
-    else levelQty[oSide[o] * levels + priceIndex(oPrice[o])] -= qty;
-    if (oLeaves[o] == 0) remove(o);
+    ordL[3 + 4 * o] -= qty;
+    if (o == detached) {
+      if (ordL[3 + 4 * o] == 0) {
+        detached = NIL;
+        release(o);
+      }
+      return;
+    }
+    if (ordI[5 + 8 * o] == MARKET) mktQty[ordI[4 + 8 * o]] -= qty;
+    else levelQty[ordI[4 + 8 * o] * levels + ordI[3 + 8 * o]] -= qty;
+    if (ordL[3 + 4 * o] == 0) remove(o);
   }
 
+  private int detached = NIL;
+  // slot of the order the current command looked up while deciding (valid until applied)
+  private long hintId = Long.MIN_VALUE;
+  private int hintSlot = NIL;
+
   private void remove(int o) {
-    int side = oSide[o];
-    int prev = oPrev[o];
-    int next = oNext[o];
-    if (oType[o] == MARKET) {
+    unlink(o);
+    release(o);
+  }
+
+  private void release(int o) {
+    index.remove(ordL[0 + 4 * o]);
+    ordI[1 + 8 * o] = freeList;
+    freeList = o;
+  }
+
+  private void unlink(int o) {
+    int side = ordI[4 + 8 * o];
+    int prev = ordI[2 + 8 * o];
+    int next = ordI[1 + 8 * o];
+    if (ordI[5 + 8 * o] == MARKET) {
       if (prev == NIL) mktHead[side] = next;
-      else oNext[prev] = next;
+      else ordI[1 + 8 * prev] = next;
       if (next == NIL) mktTail[side] = prev;
-      else oPrev[next] = prev;
-      mktQty[side] -= oLeaves[o];
+      else ordI[2 + 8 * next] = prev;
+      mktQty[side] -= ordL[3 + 4 * o];
     } else {
-      int i = priceIndex(oPrice[o]);
+      int i = ordI[3 + 8 * o];
       int slot = side * levels + i;
       if (prev == NIL) levelHead[slot] = next;
-      else oNext[prev] = next;
+      else ordI[1 + 8 * prev] = next;
       if (next == NIL) levelTail[slot] = prev;
-      else oPrev[next] = prev;
-      levelQty[slot] -= oLeaves[o];
+      else ordI[2 + 8 * next] = prev;
+      levelQty[slot] -= ordL[3 + 4 * o];
       if (levelHead[slot] == NIL) {
         levelQty[slot] = 0;
         if (side == BUY && i == bestBid) bestBid = scanDown(i - 1);
         else if (side == SELL && i == bestAsk) bestAsk = scanUp(i + 1);
       }
     }
-    index.remove(oId[o]);
-    oNext[o] = freeList;
-    freeList = o;
   }
 
   private int scanDown(int i) {
@@ -750,28 +829,20 @@ public final class LimitOrderBook {
   private int allocSlot() {
     if (freeList != NIL) {
       int o = freeList;
-      freeList = oNext[o];
+      freeList = ordI[1 + 8 * o];
       return o;
     }
-    if (highWater == oId.length) growOrders();
+    if (highWater * 4 == ordL.length) growOrders();
     return highWater++;
   }
 
   private void growOrders() {
-    int cap = oId.length * 2;
-    oId = Arrays.copyOf(oId, cap);
-    oPrice = Arrays.copyOf(oPrice, cap);
-    oQty = Arrays.copyOf(oQty, cap);
-    oLeaves = Arrays.copyOf(oLeaves, cap);
-    oPart = Arrays.copyOf(oPart, cap);
-    oNext = Arrays.copyOf(oNext, cap);
-    oPrev = Arrays.copyOf(oPrev, cap);
-    oSide = Arrays.copyOf(oSide, cap);
-    oType = Arrays.copyOf(oType, cap);
+    ordL = Arrays.copyOf(ordL, ordL.length * 2);
+    ordI = Arrays.copyOf(ordI, ordI.length * 2);
   }
 
   private int priceIndex(long price) {
-    return (int) ((price - lower) / step);
+    return (int) (price - lower) / istep;
   }
 
   // ---------------------------------------------------------------- queries
@@ -873,19 +944,19 @@ public final class LimitOrderBook {
   /** Remaining quantity of a live order, or 0. */
   public long leavesOf(long orderId) {
     int o = index.get(orderId);
-    return o < 0 ? 0 : oLeaves[o];
+    return o < 0 ? 0 : ordL[3 + 4 * o];
   }
 
   /** Owner of a live order, or -1. */
   public int ownerOf(long orderId) {
     int o = index.get(orderId);
-    return o < 0 ? -1 : oPart[o];
+    return o < 0 ? -1 : ordI[0 + 8 * o];
   }
 
   /** Price of a live order (0 for market), or -1. */
   public long priceOf(long orderId) {
     int o = index.get(orderId);
-    return o < 0 ? -1 : oPrice[o];
+    return o < 0 ? -1 : ordL[1 + 4 * o];
   }
 
   /** Ids of every live order of a participant (for a kill switch or cancel-on-disconnect). */
@@ -893,12 +964,12 @@ public final class LimitOrderBook {
     long[] ids = new long[16];
     int n = 0;
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = mktHead[s]; o != NIL; o = oNext[o]) {
-        if (oPart[o] == participant) ids = push(ids, n++, oId[o]);
+      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) {
+        if (ordI[0 + 8 * o] == participant) ids = push(ids, n++, ordL[0 + 4 * o]);
       }
       for (int i = 0; i < levels; i++) {
-        for (int o = levelHead[s * levels + i]; o != NIL; o = oNext[o]) {
-          if (oPart[o] == participant) ids = push(ids, n++, oId[o]);
+        for (int o = levelHead[s * levels + i]; o != NIL; o = ordI[1 + 8 * o]) {
+          if (ordI[0 + 8 * o] == participant) ids = push(ids, n++, ordL[0 + 4 * o]);
         }
       }
     }
@@ -932,22 +1003,22 @@ public final class LimitOrderBook {
     h = mix(h, sqNextStep);
     for (int s = BUY; s <= SELL; s++) {
       h = mix(h, 1000 + s);
-      for (int o = mktHead[s]; o != NIL; o = oNext[o]) h = mixOrder(h, o);
+      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) h = mixOrder(h, o);
       int dir = s == BUY ? -1 : 1;
       for (int i = s == BUY ? levels - 1 : 0; i >= 0 && i < levels; i += dir) {
-        for (int o = levelHead[s * levels + i]; o != NIL; o = oNext[o]) h = mixOrder(h, o);
+        for (int o = levelHead[s * levels + i]; o != NIL; o = ordI[1 + 8 * o]) h = mixOrder(h, o);
       }
     }
     return h;
   }
 
   private long mixOrder(long h, int o) {
-    h = mix(h, oId[o]);
-    h = mix(h, oPart[o]);
-    h = mix(h, oType[o]);
-    h = mix(h, oPrice[o]);
-    h = mix(h, oQty[o]);
-    return mix(h, oLeaves[o]);
+    h = mix(h, ordL[0 + 4 * o]);
+    h = mix(h, ordI[0 + 8 * o]);
+    h = mix(h, ordI[5 + 8 * o]);
+    h = mix(h, ordL[1 + 4 * o]);
+    h = mix(h, ordL[2 + 4 * o]);
+    return mix(h, ordL[3 + 4 * o]);
   }
 
   private static long mix(long h, long v) {
@@ -969,10 +1040,10 @@ public final class LimitOrderBook {
     long[] leaves = new long[n];
     int k = 0;
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = mktHead[s]; o != NIL; o = oNext[o]) k = put(k, o, ids, parts, sides, types, prices, qtys, leaves);
+      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) k = put(k, o, ids, parts, sides, types, prices, qtys, leaves);
       int dir = s == BUY ? -1 : 1;
       for (int i = s == BUY ? levels - 1 : 0; i >= 0 && i < levels; i += dir) {
-        for (int o = levelHead[s * levels + i]; o != NIL; o = oNext[o]) {
+        for (int o = levelHead[s * levels + i]; o != NIL; o = ordI[1 + 8 * o]) {
           k = put(k, o, ids, parts, sides, types, prices, qtys, leaves);
         }
       }
@@ -983,13 +1054,13 @@ public final class LimitOrderBook {
 
   private int put(int k, int o, long[] ids, int[] parts, byte[] sides, byte[] types, long[] prices,
       long[] qtys, long[] leaves) {
-    ids[k] = oId[o];
-    parts[k] = oPart[o];
-    sides[k] = oSide[o];
-    types[k] = oType[o];
-    prices[k] = oPrice[o];
-    qtys[k] = oQty[o];
-    leaves[k] = oLeaves[o];
+    ids[k] = ordL[0 + 4 * o];
+    parts[k] = ordI[0 + 8 * o];
+    sides[k] = (byte) ordI[4 + 8 * o];
+    types[k] = (byte) ordI[5 + 8 * o];
+    prices[k] = ordL[1 + 4 * o];
+    qtys[k] = ordL[2 + 4 * o];
+    leaves[k] = ordL[3 + 4 * o];
     return k + 1;
   }
 

@@ -130,6 +130,8 @@ public final class LimitOrderBook {
       matchAggressor(time, orderId, participant, s, type.ordinal(), tif.ordinal(), price, qty, qty,
           stp, out);
       applyFrom(from, out);
+      // a blocked sweep shows a special quote; the orders may already balance inside the band
+      if (sqActive) resolveSpecialQuote(time, out);
     } else if (tif != TimeInForce.DAY) {
       // special quote shown: nothing executes "at once"
       out.add(EventType.CANCELLED, time, 0, orderId, 0, participant, 0, s, type.ordinal(), 0, price,
@@ -309,9 +311,12 @@ public final class LimitOrderBook {
         return;
       }
     }
-    long lo = bandLow(1);
-    long hi = bandHigh(1);
-    if (tif == TimeInForce.FOK.ordinal() && !fillable(part, side, type, limit, leaves, stp, lo, hi)) {
+    // The band follows the executions of this sweep: each trade may be at most one renewal
+    // interval from the previous one (TSE: "from the last price").
+    long ref = referencePrice();
+    long lo = bandLowAt(ref, 1);
+    long hi = bandHighAt(ref, 1);
+    if (tif == TimeInForce.FOK.ordinal() && !fillable(part, side, type, limit, leaves, stp, ref)) {
       out.add(EventType.CANCELLED, time, 0, id, 0, part, 0, side, type, tif, limit, 0, total, leaves,
           0, CancelReason.FOK_UNFILLED.ordinal(), 0);
       return;
@@ -335,6 +340,7 @@ public final class LimitOrderBook {
         blockedPrice = p;
         break;
       }
+      boolean tradedHere = false;
       for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = ordI[1 + 8 * o]) {
         if (stp != SelfTradePrevention.NONE && ordI[0 + 8 * o] == part) {
           if (stp == SelfTradePrevention.CANCEL_RESTING) {
@@ -344,6 +350,7 @@ public final class LimitOrderBook {
           selfStop = true;
           break outer;
         }
+        tradedHere = true;
         long f = Math.min(remaining, ordL[3 + 4 * o]);
         remaining -= f;
         long makerLeft = ordL[3 + 4 * o] - f;
@@ -354,6 +361,11 @@ public final class LimitOrderBook {
           out.add(EventType.TRADE, time, tid++, ordL[0 + 4 * o], id, ordI[0 + 8 * o], part, side, 0, 0, p, 0, f,
               makerLeft, remaining, 0, 0);
         }
+      }
+      if (tradedHere && ref != p) {
+        ref = p;
+        lo = bandLowAt(ref, 1);
+        hi = bandHighAt(ref, 1);
       }
     }
     if (remaining == 0) return;
@@ -382,7 +394,9 @@ public final class LimitOrderBook {
 
   /** Whether a FOK order can fill completely within its limit and the band. */
   private boolean fillable(int part, int side, int type, long limit, long qty,
-      SelfTradePrevention stp, long lo, long hi) {
+      SelfTradePrevention stp, long ref) {
+    long lo = bandLowAt(ref, 1);
+    long hi = bandHighAt(ref, 1);
     int base = (1 - side) * levels;
     int dir = side == BUY ? 1 : -1;
     long need = qty;
@@ -391,6 +405,7 @@ public final class LimitOrderBook {
       long p = lower + i * step;
       if (type == LIMIT && (side == BUY ? p > limit : p < limit)) return false;
       if (p < lo || p > hi) return false;
+      long before = need;
       if (stp == SelfTradePrevention.NONE) {
         need -= levelQty[base + i];
       } else {
@@ -404,6 +419,11 @@ public final class LimitOrderBook {
         }
       }
       if (need <= 0) return true;
+      if (need < before && ref != p) {
+        ref = p;
+        lo = bandLowAt(ref, 1);
+        hi = bandHighAt(ref, 1);
+      }
     }
     return false;
   }
@@ -423,16 +443,22 @@ public final class LimitOrderBook {
 
   /** Lower edge of the executable band: reference minus n renewal intervals, on the grid. */
   private long bandLow(int n) {
+    return bandLowAt(referencePrice(), n);
+  }
+
+  private long bandLowAt(long ref, int n) {
     if (!rules.specialQuotes()) return lower;
-    long ref = referencePrice();
     long edge = ref - PriceLimits.renewalInterval(ref) * n;
     return edge <= lower ? lower : ticks.roundUp(edge);
   }
 
   /** Upper edge of the executable band: reference plus n renewal intervals, on the grid. */
   private long bandHigh(int n) {
+    return bandHighAt(referencePrice(), n);
+  }
+
+  private long bandHighAt(long ref, int n) {
     if (!rules.specialQuotes()) return upper;
-    long ref = referencePrice();
     long edge = ref + PriceLimits.renewalInterval(ref) * n;
     return edge >= upper ? upper : ticks.roundDown(edge);
   }
@@ -447,7 +473,7 @@ public final class LimitOrderBook {
       out.add(EventType.SPECIAL_QUOTE, time, 0, 0, 0, 0, 0, result == BLOCKED_UP ? BUY : SELL, 0, 0,
           lo, hi, 0, 0, 0, 1, time + rules.specialQuoteStepMillis());
     } else {
-      cancelMarketOrders(out, time);
+      cancelMarketOrders(out, time, from);
     }
     applyFrom(from, out);
   }
@@ -458,7 +484,7 @@ public final class LimitOrderBook {
     int result = itayose(time, sqLow, sqHigh, out);
     if (result == TRADED || result == NO_CROSS) {
       withdrawSpecialQuote(out, time);
-      cancelMarketOrders(out, time);
+      cancelMarketOrders(out, time, from);
     } else {
       int pressure = result == BLOCKED_UP ? BUY : SELL;
       if (pressure != sqSide) {
@@ -486,19 +512,19 @@ public final class LimitOrderBook {
     out.add(EventType.SPECIAL_QUOTE, time, 0, 0, 0, 0, 0, NO_SIDE, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
-  private void cancelMarketOrders(BookEvents out, long time) {
+  private void cancelMarketOrders(BookEvents out, long time, int from) {
     for (int s = BUY; s <= SELL; s++) {
       for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) {
-        if (!tradedInBuffer(out, o)) cancelEvent(out, time, o, CancelReason.AUCTION_UNFILLED);
+        if (!tradedInBuffer(out, o, from)) cancelEvent(out, time, o, CancelReason.AUCTION_UNFILLED);
       }
     }
   }
 
-  /** True if undecided events in the buffer already fill this order completely (itayose). */
-  private boolean tradedInBuffer(BookEvents out, int o) {
+  /** True if the undecided events (from index {@code from}) fill this order completely. */
+  private boolean tradedInBuffer(BookEvents out, int o, int from) {
     long id = ordL[0 + 4 * o];
     long left = ordL[3 + 4 * o];
-    for (int i = out.size() - 1; i >= 0; i--) {
+    for (int i = out.size() - 1; i >= from; i--) {
       if (out.typeOrdinal(i) == EventType.TRADE.ordinal()
           && (out.orderId(i) == id || out.otherOrderId(i) == id)) {
         left = out.orderId(i) == id ? out.leaves(i) : out.otherLeaves(i);

@@ -39,6 +39,7 @@ final class LongIntMap {
 
   /** Value for key, or -1. */
   int get(long key) {
+    if (key == EMPTY) return -1;
     int i = slot(key);
     while (true) {
       long k = keys[i];
@@ -68,6 +69,7 @@ final class LongIntMap {
   }
 
   void remove(long key) {
+    if (key == EMPTY) return;
     int i = slot(key);
     while (true) {
       long k = keys[i];

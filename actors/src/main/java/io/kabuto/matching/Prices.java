@@ -18,6 +18,7 @@ public final class Prices {
   public static long parseYen(String text) {
     String t = text.trim().replace(",", "");
     if (t.isEmpty()) throw new IllegalArgumentException("empty price");
+    if (t.startsWith("-")) throw new IllegalArgumentException("negative price " + text);
     int dot = t.indexOf('.');
     if (dot < 0) return Math.multiplyExact(Long.parseLong(t), UNITS_PER_YEN);
     String whole = t.substring(0, dot);
@@ -26,14 +27,14 @@ public final class Prices {
       throw new IllegalArgumentException("price " + text + " is finer than 0.1 yen");
     }
     long w = whole.isEmpty() ? 0 : Long.parseLong(whole);
-    if (w < 0 || whole.startsWith("-")) throw new IllegalArgumentException("negative price " + text);
     return Math.addExact(Math.multiplyExact(w, UNITS_PER_YEN), frac.isEmpty() ? 0 : frac.charAt(0) - '0');
   }
 
   /** Formats units as yen, "1234" or "1234.5". */
   public static String format(long units) {
+    if (units < 0) return "-" + format(-units);
     long w = units / UNITS_PER_YEN;
-    long f = Math.abs(units % UNITS_PER_YEN);
+    long f = units % UNITS_PER_YEN;
     return f == 0 ? Long.toString(w) : w + "." + f;
   }
 }

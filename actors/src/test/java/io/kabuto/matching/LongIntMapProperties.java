@@ -8,7 +8,6 @@ import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.Disabled;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -56,8 +55,6 @@ class LongIntMapProperties {
   Arbitrary<Integer> expected() {
     return Arbitraries.of(1, 16, 1024);
   }
-
-  @Disabled("core bug: LongIntMap.get(Long.MIN_VALUE) (the EMPTY marker) returns a stale slot instead of -1")
   @Example
   void theEmptyMarkerIsNeverFound() {
     LongIntMap m = new LongIntMap(16);

@@ -9,7 +9,6 @@ import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.Disabled;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -61,7 +60,6 @@ class MatchingProperties {
    * event buffer before it is cleared, which {@link BookEvents} allows ("clear() before each
    * batch").
    */
-  @Disabled("core bug: tradedInBuffer() reads fills of a dead order with the same id from earlier commands in the buffer")
   @Property(tries = 120, shrinking = ShrinkingMode.BOUNDED)
   void bookMatchesReferenceWithBatchedEventBuffers(@ForAll("runs") Run run, @ForAll("batchSizes") int batch) {
     Driver d = new Driver(run.scenario, ReferenceBook.LIKE_CORE);
@@ -78,8 +76,6 @@ class MatchingProperties {
    * The same streams against the brief's rules without the reproduced quirks (see {@link
    * ReferenceBook.Quirk}): fails until the book follows the brief on both points.
    */
-  @Disabled("core bug: place() does not retry the itayose after its own match shows a special quote; "
-      + "sweep band fixed at the arrival reference price (see LimitOrderBookTest special-quote cases)")
   @Property(tries = 120, shrinking = ShrinkingMode.BOUNDED)
   void bookFollowsTheBriefOnRandomStreams(@ForAll("runs") Run run) {
     new Driver(run.scenario, ReferenceBook.STRICT).run(run.commands, run.snapshotAt);

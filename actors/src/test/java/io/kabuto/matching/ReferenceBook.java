@@ -41,8 +41,11 @@ public final class ReferenceBook {
     SWEEP_BAND_FROM_ARRIVAL
   }
 
-  /** Every quirk: behaves like LimitOrderBook does today. */
-  public static final Set<Quirk> LIKE_CORE = Collections.unmodifiableSet(EnumSet.allOf(Quirk.class));
+  /**
+   * How LimitOrderBook behaves today. Both quirks were fixed in the core (it now follows the
+   * brief), so this is the empty set; the quirks stay available to replay the old behaviour.
+   */
+  public static final Set<Quirk> LIKE_CORE = Collections.unmodifiableSet(EnumSet.noneOf(Quirk.class));
 
   /** No quirk: the brief's rules. */
   public static final Set<Quirk> STRICT = Collections.unmodifiableSet(EnumSet.noneOf(Quirk.class));

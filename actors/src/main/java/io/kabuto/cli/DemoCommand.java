@@ -41,6 +41,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the demo node keeps its journal (default: a new temporary directory).")
   Path dataDir;
 
+  @Option(names = "--verbose", description = "Show the nodes' INFO logs (cluster membership, journal, sharding).")
+  boolean verbose;
+
   @Option(names = "--symbol", paramLabel = "CODE", description = "Symbol to trade (default: 7203, TOPIX500, base 2,000 yen, lot 100; listed in cluster-config/base.conf).")
   String symbol = "7203";
 
@@ -51,6 +54,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!verbose) {
+      // the story is in the demo's own lines; node logs stay available with --verbose
+      for (String name : List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "org.apache.pekko", "io.kabuto")) {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
+            .setLevel(ch.qos.logback.classic.Level.WARN);
+      }
+    }
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("kabuto-demo-");
     step("starting a one-node cluster (roles matching, storage, gateway), journal in " + dir);
     start(dir);
@@ -122,7 +132,6 @@ public final class DemoCommand implements Callable<Integer> {
     node = KabutoNode.start(nc);
     node.up().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
     books = OrderBook.init(node.system());
-    System.out.println("  node up at " + node.address());
   }
 
   private OrderBook.Response ask(Function<ActorRef<OrderBook.Response>, OrderBook.Command> command)

@@ -774,7 +774,7 @@ class LimitOrderBookTest {
     for (int i = 0; i < from.size(); i++) to.copy(from, i);
   }
 
-  // ================================================================ core bugs (kept, disabled)
+  // ================================================================ core bugs found by these tests (fixed)
 
   /** Cases that once failed against the core (fixed); kept as regressions. */
   @Nested

@@ -35,7 +35,7 @@
  *       snapshots.
  *   <li>{@link io.kabuto.persistence.replica.ReplicaLog}: the replica side of the protocol
  *       (promise, append with fencing and conflict resolution, reads), with explicit result types.
- *   <li>{@code GroupCommitter} (io.kabuto.persistence.replica): many threads' appends and promises
+ *   <li>{@link io.kabuto.persistence.replica.GroupCommitter}: many threads' appends and promises
  *       batched into one write batch and one fsync.
  * </ul>
  *

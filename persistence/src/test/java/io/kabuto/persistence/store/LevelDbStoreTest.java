@@ -145,6 +145,8 @@ class LevelDbStoreTest {
       Path link = tmp.resolve("link");
       assertDoesNotThrow(() -> Files.createSymbolicLink(link, dir));
       assertThrows(IllegalStateException.class, () -> LevelDbStore.open(link, CFG));
+      assertFalse(s.isClosed(), "the failed opens did not disturb the open store");
+      assertEquals(0, s.highestSeqNr("p"));
     }
     LevelDbStore.open(dir, CFG).close();
   }

@@ -29,14 +29,14 @@ class MatchingProperties {
 
   // ================================================================= properties
 
-  @Property(tries = 250, shrinking = ShrinkingMode.BOUNDED)
+  @Property(tries = 250, shrinking = ShrinkingMode.OFF)
   void bookMatchesReferenceOnRandomStreams(@ForAll("runs") Run run) {
     Driver d = new Driver(run.scenario, ReferenceBook.LIKE_CORE);
     d.run(run.commands, run.snapshotAt);
     d.collectStatistics();
   }
 
-  @Property(tries = 300, shrinking = ShrinkingMode.BOUNDED)
+  @Property(tries = 300, shrinking = ShrinkingMode.OFF)
   void openingAuctionMatchesReference(@ForAll("auctionRuns") Run run) {
     Driver d = new Driver(run.scenario, ReferenceBook.LIKE_CORE);
     d.run(run.commands, run.snapshotAt);
@@ -48,7 +48,7 @@ class MatchingProperties {
    * Streams dominated by modifies (reprices that cross or not, resizes, priority kept or lost), the
    * paths where the book reuses the order's slot instead of removing and re-adding it.
    */
-  @Property(tries = 150, shrinking = ShrinkingMode.BOUNDED)
+  @Property(tries = 150, shrinking = ShrinkingMode.OFF)
   void modifyHeavyStreamsMatchReference(@ForAll("modifyRuns") Run run) {
     Driver d = new Driver(run.scenario, ReferenceBook.LIKE_CORE);
     d.run(run.commands, run.snapshotAt);
@@ -84,7 +84,7 @@ class MatchingProperties {
    * event buffer before it is cleared, which {@link BookEvents} allows ("clear() before each
    * batch"). Found the auction fill check reading earlier commands' trades (fixed).
    */
-  @Property(tries = 120, shrinking = ShrinkingMode.BOUNDED)
+  @Property(tries = 120, shrinking = ShrinkingMode.OFF)
   void bookMatchesReferenceWithBatchedEventBuffers(@ForAll("runs") Run run, @ForAll("batchSizes") int batch) {
     Driver d = new Driver(run.scenario, ReferenceBook.LIKE_CORE);
     d.batch = batch;
@@ -101,7 +101,7 @@ class MatchingProperties {
    * LIKE_CORE is empty too (both quirks were fixed in the core), so this pins the brief's rules
    * should LIKE_CORE ever grow again.
    */
-  @Property(tries = 60, shrinking = ShrinkingMode.BOUNDED)
+  @Property(tries = 60, shrinking = ShrinkingMode.OFF)
   void bookFollowsTheBriefOnRandomStreams(@ForAll("runs") Run run) {
     new Driver(run.scenario, ReferenceBook.STRICT).run(run.commands, run.snapshotAt);
   }
@@ -518,29 +518,112 @@ class MatchingProperties {
       return n == 0 ? "0" : n < 10 ? "1-9" : n < 100 ? "10-99" : "100+";
     }
 
+    final Set<ReferenceBook.Quirk> quirks;
+
     Driver(Scenario s, Set<ReferenceBook.Quirk> quirks) {
-      this.rules = s.rules;
-      this.book = new LimitOrderBook(rules);
-      this.ref = new ReferenceBook(rules, quirks);
+      this(s.rules, quirks);
     }
 
     Driver(BookRules rules, Set<ReferenceBook.Quirk> quirks) {
       this.rules = rules;
+      this.quirks = quirks;
       this.book = new LimitOrderBook(rules);
       this.ref = new ReferenceBook(rules, quirks);
     }
 
+    /**
+     * Runs the stream; on a failure, minimizes the concrete commands (delta debugging: drop chunks
+     * while the same kind of failure remains) and fails with the minimal sequence. jqwik's own
+     * shrinking is off for these properties: on 1,000-command flat-mapped runs it is slow and its
+     * bounded mode leaves the shrinking thread running after the timeout.
+     */
     void run(List<Cmd> cmds, int snapshotAt) {
       long now = 0;
       List<Op> ops = new ArrayList<>();
-      for (int i = 0; i < cmds.size(); i++) {
-        now += cmds.get(i).dt();
-        Op op = concretize(cmds.get(i), now, ref);
-        ops.add(op);
-        step(i, op);
-        if (i == snapshotAt) takeSnapshot(i);
+      try {
+        for (int i = 0; i < cmds.size(); i++) {
+          now += cmds.get(i).dt();
+          Op op = concretize(cmds.get(i), now, ref);
+          ops.add(op);
+          step(i, op);
+          if (i == snapshotAt) takeSnapshot(i);
+        }
+        finish();
+      } catch (AssertionError | RuntimeException e) {
+        throw minimized(ops, snapshotAt, e);
       }
-      finish();
+    }
+
+    private Driver fresh() {
+      Driver d = new Driver(rules, quirks);
+      d.batch = batch;
+      return d;
+    }
+
+    /** "trades", "reject", "crossed book without a special quote", ... with numbers blanked. */
+    private static String kind(Throwable e) {
+      String m = String.valueOf(e.getMessage());
+      if (m.startsWith("command ") && m.indexOf(": ") > 0) m = m.substring(m.indexOf(": ") + 2);
+      int nl = m.indexOf('\n');
+      if (nl >= 0) m = m.substring(0, nl);
+      int colon = m.indexOf(':');
+      if (colon >= 0) m = m.substring(0, colon);
+      return e.getClass().getSimpleName() + " " + m.replaceAll("-?[0-9]+", "N");
+    }
+
+    private AssertionError minimized(List<Op> ops, int snapshotAt, Throwable original) {
+      String kind = kind(original);
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      List<Integer> keep = new ArrayList<>();
+      for (int k = 0; k < ops.size(); k++) keep.add(k);
+      Throwable[] last = {original};
+      java.util.function.Predicate<List<Integer>> fails = idx -> {
+        List<Op> sub = new ArrayList<>();
+        int snap = -1;
+        for (int k : idx) {
+          sub.add(ops.get(k));
+          if (k <= snapshotAt) snap = sub.size() - 1;
+        }
+        try {
+          fresh().runOps(sub, snap);
+          return false;
+        } catch (AssertionError | RuntimeException e) {
+          if (!kind(e).equals(kind)) return false;
+          last[0] = e;
+          return true;
+        }
+      };
+      if (!fails.test(keep)) {
+        return new AssertionError("(not reproducible from the concrete commands)\n" + original.getMessage(), original);
+      }
+      int n = 2;
+      while (keep.size() >= 2 && System.nanoTime() < deadline) {
+        int chunk = (keep.size() + n - 1) / n;
+        boolean reduced = false;
+        for (int start = 0; start < keep.size() && System.nanoTime() < deadline; start += chunk) {
+          List<Integer> candidate = new ArrayList<>(keep.subList(0, start));
+          candidate.addAll(keep.subList(Math.min(keep.size(), start + chunk), keep.size()));
+          if (!candidate.isEmpty() && fails.test(candidate)) {
+            keep = candidate;
+            n = Math.max(n - 1, 2);
+            reduced = true;
+            break;
+          }
+        }
+        if (!reduced) {
+          if (n >= keep.size()) break;
+          n = Math.min(keep.size(), n * 2);
+        }
+      }
+      fails.test(keep); // leaves the failure of the minimal run in last[0]
+      StringBuilder sb = new StringBuilder();
+      sb.append(kind).append(": minimized from ").append(ops.size()).append(" to ").append(keep.size())
+          .append(" commands (").append(rules).append(", quirks ").append(quirks).append(", batch ")
+          .append(batch).append("):\n");
+      for (int k : keep) sb.append("  ").append(ops.get(k)).append('\n');
+      sb.append("\nfailure of the minimized run:\n").append(last[0].getMessage());
+      sb.append("\n\noriginal failure:\n").append(original.getMessage());
+      return new AssertionError(sb.toString(), original);
     }
 
     void runOps(List<Op> ops, int snapshotAt) {

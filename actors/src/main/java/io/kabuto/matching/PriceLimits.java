@@ -12,7 +12,7 @@ public final class PriceLimits {
       3_000, 4_000, 5_000, 7_000, 10_000, 15_000, 30_000, 40_000, 50_000, 70_000, 100_000, 150_000};
 
   // Renewal interval, about 10% of the daily limit. The "< 100 yen" row is unverified in the
-  // brief; it shares the "< 200" value and is overridable per book (BookRules).
+  // brief; it shares the "< 200" value until it is confirmed (change it here, one table for all books).
   private static final long[] RENEWAL_BELOW = {200, 500, 700, 1_000, 1_500, 2_000, 3_000, 5_000,
       7_000, 10_000, 15_000, 20_000, 30_000};
   private static final long[] RENEWAL = {5, 8, 10, 15, 30, 40, 50, 70, 100, 150, 300, 400, 500};

@@ -569,11 +569,8 @@ public final class OrderBook
   private ReplyEffect<Event, State> onCancel(State s, CancelOrder c) {
     if (c.replyTo() == null) return noReplyTo(c);
     long id = c.orderId();
-    if (id <= 0) return reject(c.replyTo(), id, Reject.INVALID_ORDER_ID, "order id must be positive");
-    if (c.participant() < LimitOrderBook.ANY_PARTICIPANT) {
-      return reject(c.replyTo(), id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
-    }
-    if (c.time() < 0) return reject(c.replyTo(), id, MALFORMED, "time must be >= 0");
+    ReplyEffect<Event, State> bad = checkOrderRequest(c.replyTo(), id, c.participant(), c.time());
+    if (bad != null) return bad;
     if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
     LimitOrderBook book = working(s);
     out.clear();
@@ -581,14 +578,22 @@ public final class OrderBook
     return orderReply(s, c.replyTo(), id, r);
   }
 
+  /** The checks cancel and modify share; null when the request is well formed. */
+  private ReplyEffect<Event, State> checkOrderRequest(ActorRef<Response> replyTo, long id,
+      int participant, long time) {
+    if (id <= 0) return reject(replyTo, id, Reject.INVALID_ORDER_ID, "order id must be positive");
+    if (participant < LimitOrderBook.ANY_PARTICIPANT) {
+      return reject(replyTo, id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
+    }
+    if (time < 0) return reject(replyTo, id, MALFORMED, "time must be >= 0");
+    return null;
+  }
+
   private ReplyEffect<Event, State> onModify(State s, ModifyOrder c) {
     if (c.replyTo() == null) return noReplyTo(c);
     long id = c.orderId();
-    if (id <= 0) return reject(c.replyTo(), id, Reject.INVALID_ORDER_ID, "order id must be positive");
-    if (c.participant() < LimitOrderBook.ANY_PARTICIPANT) {
-      return reject(c.replyTo(), id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
-    }
-    if (c.time() < 0) return reject(c.replyTo(), id, MALFORMED, "time must be >= 0");
+    ReplyEffect<Event, State> bad = checkOrderRequest(c.replyTo(), id, c.participant(), c.time());
+    if (bad != null) return bad;
     if (c.newQty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "new quantity must be positive");
     if (c.newPrice() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "new price must be >= 0");
     if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);

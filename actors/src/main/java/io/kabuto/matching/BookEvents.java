@@ -24,7 +24,8 @@ import java.util.Arrays;
  * </ul>
  */
 public final class BookEvents {
-  // EXP E: array of structs, one long[] with STRIDE longs per event
+  // Array of structs, one long[] with STRIDE longs per event: writing an event touches one or two
+  // cache lines instead of seventeen arrays (the event buffer was the top hot-path cost).
   private static final int STRIDE = 12;
   private static final int F_PACK = 0; // type | side<<8 | orderType<<16 | tif<<24 | code<<32
   private static final int F_TIME = 1;

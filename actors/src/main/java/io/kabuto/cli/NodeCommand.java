@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
       "",
       "Configuration layers, highest first: --config FILE, these options,",
       "-D system properties, cluster-config/roles/<role>.conf,",
-      "cluster-config/storage/local-leveldb.conf, cluster-config/base.conf,",
+      "cluster-config/storage/replicated.conf, cluster-config/base.conf,",
       "Pekko defaults.",
       "",
       "Examples:",

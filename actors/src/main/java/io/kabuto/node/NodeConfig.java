@@ -22,7 +22,8 @@ import java.util.Objects;
  *   <li>command-line values: port, hostname, seeds, roles, data dir
  *   <li>JVM system properties ({@code -Dkey=value}, e.g. from {@code KABUTO_JAVA_OPTS})
  *   <li>{@code kabuto/roles/<role>.conf}, one per role of the node
- *   <li>{@code kabuto/storage/local-leveldb.conf}
+ *   <li>{@code kabuto/storage/replicated.conf} (the replicated journal; a {@code --config} file may
+ *       include another storage mode, e.g. {@code legacy-pair.conf} or {@code local-leveldb.conf})
  *   <li>{@code kabuto/base.conf}
  *   <li>{@code application.conf} (if any) and Pekko's {@code reference.conf} files, i.e. the
  *       {@code ConfigFactory.load()} defaults
@@ -51,7 +52,7 @@ public final class NodeConfig {
 
   /** Classpath locations of the layers (packaged from cluster-config/). */
   public static final String BASE_RESOURCE = "kabuto/base.conf";
-  public static final String STORAGE_RESOURCE = "kabuto/storage/local-leveldb.conf";
+  public static final String STORAGE_RESOURCE = "kabuto/storage/replicated.conf";
 
   public static String roleResource(String role) {
     return "kabuto/roles/" + role + ".conf";

@@ -99,6 +99,68 @@ public final class ReplicaLog {
     return store.deleteTo(pid, toSeqNr);
   }
 
+  /**
+   * {@code deleteTo} by the incarnation holding {@code epoch}: refused (empty) if the replica
+   * promised a higher epoch, so a fenced zombie cannot delete the winner's log.
+   */
+  public synchronized java.util.OptionalLong deleteTo(String pid, long epoch, long toSeqNr) {
+    requireEpoch(epoch);
+    if (epoch < store.promised(pid)) {
+      return java.util.OptionalLong.empty();
+    }
+    return java.util.OptionalLong.of(store.deleteTo(pid, toSeqNr));
+  }
+
+  /**
+   * Catch-up: copies entries read from a peer after this replica's highest sequence number, keeping
+   * their epochs (as if the writer of that epoch had sent them here). Only a contiguous run starting
+   * at {@code highestSeqNr + 1} is taken, and it stops before an entry whose epoch is lower than the
+   * epoch of this replica's last entry (epochs never decrease along a log). When the peer has
+   * deleted entries beyond this replica's log ({@code peerDeletedTo}), the log skips ahead to it.
+   * The promised epoch is not changed: copying is not a promise.
+   *
+   * @return how many entries were installed
+   */
+  public synchronized int install(String pid, long peerDeletedTo, List<LogEntry> entries) {
+    Objects.requireNonNull(pid, "pid");
+    long highest = store.highestSeqNr(pid);
+    long lastEpoch = 0;
+    if (highest > 0) {
+      lastEpoch = store.entry(pid, highest).map(LogEntry::epoch).orElse(0L);
+    }
+    LevelDbStore.Batch batch = store.batch();
+    try {
+      long next = highest + 1;
+      if (peerDeletedTo >= next) {
+        batch.putDeletedTo(pid, peerDeletedTo);
+        next = peerDeletedTo + 1;
+        lastEpoch = 0;
+      }
+      int n = 0;
+      for (LogEntry e : entries) {
+        if (e.seqNr() < next) {
+          continue;
+        }
+        if (e.seqNr() != next || e.epoch() < lastEpoch) {
+          break;
+        }
+        batch.putEntry(pid, e);
+        lastEpoch = e.epoch();
+        next++;
+        n++;
+      }
+      if (next - 1 != highest) {
+        batch.putHighest(pid, next - 1);
+      }
+      if (batch.size() > 0) {
+        store.write(batch, true);
+      }
+      return n;
+    } finally {
+      batch.close();
+    }
+  }
+
   // ------------------------------------------------------------------ prepare (caller holds lock)
 
   /**

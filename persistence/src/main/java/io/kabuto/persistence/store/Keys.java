@@ -72,6 +72,14 @@ final class Keys {
     return pidKey(SNAPSHOT, pid, 2).putLong(seqNr).putLong(timestamp).array();
   }
 
+  /** The persistence id of a key made by {@code pidKey}. */
+  static String pidOf(byte[] key) {
+    ByteBuffer b = ByteBuffer.wrap(key);
+    b.get();
+    int len = b.getInt();
+    return new String(key, 5, len, StandardCharsets.UTF_8);
+  }
+
   static boolean startsWith(byte[] key, byte[] prefix) {
     if (key.length < prefix.length) {
       return false;

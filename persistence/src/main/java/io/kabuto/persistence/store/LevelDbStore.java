@@ -56,6 +56,7 @@ public final class LevelDbStore implements AutoCloseable {
   private final WriteOptions syncWrite = new WriteOptions().sync(true);
   private final WriteOptions plainWrite = new WriteOptions().sync(false);
   private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+  private final DiskFaults faults = new DiskFaults();
   private boolean closed;
 
   private LevelDbStore(Path dir, DB db, StoreConfig config, StoreIdentity identity) {
@@ -202,6 +203,32 @@ public final class LevelDbStore implements AutoCloseable {
     return config.fsyncPolicy();
   }
 
+  /** Injected disk faults (slow or full disk) that every write of this store goes through. */
+  public DiskFaults faults() {
+    return faults;
+  }
+
+  /** Every persistence id that has a log (a highest sequence number), ascending. */
+  public List<String> persistenceIds() {
+    return withOpen(() -> {
+      List<String> out = new ArrayList<>();
+      byte[] prefix = {Keys.HIGHEST};
+      try (DBIterator it = db.iterator()) {
+        it.seek(prefix);
+        while (it.hasNext()) {
+          byte[] key = it.next().getKey();
+          if (key.length == 0 || key[0] != Keys.HIGHEST) {
+            break;
+          }
+          out.add(Keys.pidOf(key));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out;
+    });
+  }
+
   // ---------------------------------------------------------------- reads
 
   /** Highest epoch promised for {@code pid}, 0 if none. */
@@ -293,11 +320,13 @@ public final class LevelDbStore implements AutoCloseable {
    *
    * @param commitPoint whether this write is a commit point (see {@link FsyncPolicy#BATCHED})
    * @return whether the write was fsynced
+   * @throws DiskFullException if a full disk is injected (nothing is written)
    */
   public boolean write(Batch batch, boolean commitPoint) {
     boolean sync = config.fsyncPolicy().syncs(commitPoint);
     withOpen(() -> {
       try {
+        faults.beforeWrite(dir);
         db.write(batch.wb, sync ? syncWrite : plainWrite);
       } finally {
         batch.close();

@@ -71,6 +71,8 @@ public final class StorageReplicas implements Extension {
   private volatile Map<String, ActorRef<StorageNode.Command>> visible = Map.of();
   private volatile Health health;
   private volatile Boolean lastUnderReplicated;
+  private volatile int sameCount;
+  private volatile Boolean pending;
 
   private StorageReplicas(ActorSystem<?> system) {
     this.system = system;
@@ -167,7 +169,11 @@ public final class StorageReplicas implements Extension {
       }
       health = h;
       boolean under = h.underReplicated();
-      if (lastUnderReplicated == null || under != lastUnderReplicated) {
+      // Report a change once it was seen twice in a row: right after start the receptionist
+      // has not told us about the local replica yet.
+      sameCount = pending != null && pending == under ? sameCount + 1 : 1;
+      pending = under;
+      if (sameCount >= 2 && (lastUnderReplicated == null || under != lastUnderReplicated)) {
         lastUnderReplicated = under;
         if (under) {
           system.log().warn("storage under-replicated: {} (quorum {} of {})", h,

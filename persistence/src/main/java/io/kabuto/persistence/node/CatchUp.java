@@ -35,13 +35,20 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  */
 final class CatchUp {
 
-  /** What a pass did. {@code onlyPid}: the pass was for one id (after a gap), else null. */
-  record Result(String onlyPid, List<String> consulted, long installed, int snapshots,
-      String error) {
+  /**
+   * What a pass did. {@code onlyPid}: the pass was for one id (after a gap), else null.
+   * {@code consulted}: voting peers copied in full; {@code emptyPeers}: non-voting peers that hold
+   * nothing at all (new stores, as in a brand-new cluster); {@code dataPeers}: peers that answered
+   * and hold something.
+   */
+  record Result(String onlyPid, List<String> consulted, List<String> emptyPeers,
+      List<String> dataPeers, long installed, int snapshots, String error) {
     static Result failed(String onlyPid, String error) {
-      return new Result(onlyPid, List.of(), 0, 0, error);
+      return new Result(onlyPid, List.of(), List.of(), List.of(), 0, 0, error);
     }
   }
+
+  private record PeerKind(boolean voter, boolean empty) {}
 
   private final StorageSettings settings;
   private final ReplicaLog log;
@@ -51,6 +58,8 @@ final class CatchUp {
   private final Executor io;
   private final ActorSystem<?> system;
   private final List<String> consulted = new ArrayList<>();
+  private final List<String> emptyPeers = new ArrayList<>();
+  private final List<String> dataPeers = new ArrayList<>();
   private final AtomicLong installed = new AtomicLong();
   private final AtomicInteger snapshots = new AtomicInteger();
 
@@ -69,29 +78,40 @@ final class CatchUp {
   CompletionStage<Result> run() {
     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     for (ActorRef<StorageNode.Command> peer : peers) {
-      chain = chain.thenCompose(v -> fromPeer(peer).handle((ok, e) -> {
-        if (e == null && ok) {
-          synchronized (consulted) {
-            consulted.add(StorageNode.replicaIdOf(peer));
+      chain = chain.thenCompose(v -> fromPeer(peer).handle((kind, e) -> {
+        synchronized (consulted) {
+          String id = StorageNode.replicaIdOf(peer);
+          if (kind != null && kind.voter()) {
+            consulted.add(id);
           }
-        } else if (e != null) {
+          if (kind != null) {
+            (kind.empty() ? emptyPeers : dataPeers).add(id);
+          }
+        }
+        if (e != null) {
           system.log().debug("catch-up from {} failed: {}", peer, StorageNode.errorText(e));
         }
         return null;
       }));
     }
-    return chain.thenApply(v -> new Result(onlyPid, List.copyOf(consulted), installed.get(),
-        snapshots.get(), null));
+    return chain.thenApply(v -> {
+      synchronized (consulted) {
+        return new Result(onlyPid, List.copyOf(consulted), List.copyOf(emptyPeers),
+            List.copyOf(dataPeers), installed.get(), snapshots.get(), null);
+      }
+    });
   }
 
-  private CompletionStage<Boolean> fromPeer(ActorRef<StorageNode.Command> peer) {
+  private CompletionStage<PeerKind> fromPeer(ActorRef<StorageNode.Command> peer) {
     return AskPattern.<StorageNode.Command, PidList>ask(peer, StorageNode.ListPids::new,
             settings.requestTimeout(), system.scheduler())
         .thenCompose(list -> {
           if (list.outcome() != Outcome.OK) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture((PeerKind) null);
           }
-          CompletionStage<Boolean> chain = CompletableFuture.completedFuture(true);
+          // Copy from a peer that lost its data too, but do not count it: it may lack entries.
+          PeerKind kind = new PeerKind(list.voter(), list.pids().isEmpty());
+          CompletionStage<PeerKind> chain = CompletableFuture.completedFuture(kind);
           for (PidState st : list.pids()) {
             if (onlyPid != null && !onlyPid.equals(st.pid())) {
               continue;

@@ -138,6 +138,7 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
   private volatile boolean voter;
   private boolean upToDate;
   private boolean catchUpRunning;
+  private boolean waitLogged;
   private String fault = "none";
 
   private StorageNode(ActorContext<Command> ctx, TimerScheduler<Command> timers,
@@ -251,7 +252,7 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
 
   private static PromiseReply mirrored(PromiseReply reply, Outcome mirror) {
     return mirror == Outcome.FENCED
-        ? new PromiseReply(reply.replicaId(), reply.pid(), Outcome.FENCED, false, reply.epoch(),
+        ? new PromiseReply(reply.replicaId(), reply.pid(), Outcome.NOT_ACTIVE, false, reply.epoch(),
             reply.promisedEpoch(), 0, 0, new long[0], "this primary was taken over by its backup")
         : reply;
   }
@@ -288,7 +289,9 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
           : legacy.mirror(peerRef(), r -> new Append(a.pid(), a.epoch(), a.entries(), gen, r),
               AppendReply::outcome, reply, settings.requestTimeout(), getContext().getSystem())
               .thenApply(o -> o == Outcome.FENCED
-                  ? new AppendReply(reply.replicaId(), reply.pid(), Outcome.FENCED, reply.epoch(),
+                  // The storage side was fenced, not the writer: NOT_ACTIVE, so the writer
+                  // goes on with the side that took over.
+                  ? new AppendReply(reply.replicaId(), reply.pid(), Outcome.NOT_ACTIVE, reply.epoch(),
                       reply.promisedEpoch(), reply.highestSeqNr(),
                       "this primary was taken over by its backup: the write is not acknowledged")
                   : reply));
@@ -427,8 +430,8 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
             .map(StoredSnapshot::seqNr).orElse(0L);
         out.add(new PidState(pid, store.highestSeqNr(pid), store.deletedTo(pid), snap));
       }
-      return new PidList(settings.replicaId(), Outcome.OK, out, null);
-    }, e -> new PidList(settings.replicaId(), Outcome.FAILED, List.of(), errorText(e))),
+      return new PidList(settings.replicaId(), Outcome.OK, voter, out, null);
+    }, e -> new PidList(settings.replicaId(), Outcome.FAILED, false, List.of(), errorText(e))),
         l.replyTo());
     return this;
   }
@@ -481,19 +484,39 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
           settings.replicaId(), r.installed(), r.snapshots(), r.consulted());
     }
     if (r.onlyPid() == null && !upToDate) {
-      // Safe to vote once the peers consulted, with or without this replica, make a majority:
-      // every acknowledged entry is on at least one of them.
-      int needed = voter ? settings.replicas().size() - settings.quorum() : settings.quorum();
-      if (r.consulted().size() >= needed) {
+      int n = settings.replicas().size();
+      int q = settings.quorum();
+      boolean ready;
+      String why;
+      if (voter) {
+        // Its own log is intact; it lacks only what was written while it was away, and that is
+        // on a majority: any n - q other replicas hold all of it.
+        ready = r.consulted().size() + r.emptyPeers().size() + r.dataPeers().size() >= n - q;
+        why = "copied from " + r.consulted();
+      } else if (r.consulted().size() >= q) {
+        // A new or wiped store: only voting peers that make a majority without it are sure to
+        // hold every acknowledged entry.
+        ready = true;
+        why = "copied from a majority of voting replicas " + r.consulted();
+      } else {
+        // A brand-new cluster: every replica it reached is new and empty, and with it they make
+        // a majority, so nothing was ever acknowledged (assuming at most one store was lost).
+        ready = r.dataPeers().isEmpty() && r.installed() == 0
+            && store.persistenceIds().isEmpty() && r.emptyPeers().size() + 1 >= q;
+        why = "a new replica set: " + r.emptyPeers() + " are new and empty too";
+      }
+      if (ready) {
         upToDate = true;
         voter = true;
         timers.cancel(Tick.CATCH_UP);
-        getContext().getLog().info("replica {} is up to date (consulted {}): counts toward "
-            + "redundancy again", settings.replicaId(), r.consulted());
-      } else {
-        getContext().getLog().warn("replica {} still catching up: consulted {} of the {} peers it "
-            + "needs (peers seen: {}); under-replicated", settings.replicaId(), r.consulted(),
-            needed, peers.keySet());
+        getContext().getLog().info("replica {} is up to date ({}): counts toward redundancy",
+            settings.replicaId(), why);
+      } else if (!waitLogged) {
+        waitLogged = true;
+        getContext().getLog().warn("replica {} still catching up: copied from voting replicas {}, "
+            + "empty new ones {}, peers seen {}; needs {} of them; under-replicated (retrying "
+            + "every {})", settings.replicaId(), r.consulted(), r.emptyPeers(), peers.keySet(),
+            voter ? n - q : q, settings.catchUpRetry());
       }
     }
     return this;

@@ -100,7 +100,9 @@ public final class StorageProtocol {
   public record PidState(String pid, long highestSeqNr, long deletedTo, long latestSnapshotSeqNr)
       implements CborSerializable {}
 
-  public record PidList(String replicaId, Outcome outcome, List<PidState> pids, String error)
+  /** A replica's persistence ids; a non-{@code voter} may lack acknowledged entries. */
+  public record PidList(String replicaId, Outcome outcome, boolean voter, List<PidState> pids,
+      String error)
       implements CborSerializable {}
 
   /**

@@ -34,7 +34,7 @@ final class LegacyPair {
   private volatile boolean active;
   private volatile long generation = 1;
   private volatile boolean peerDown;
-  private long lastPeerHeartbeat = System.nanoTime();
+  private volatile long lastPeerHeartbeat = System.nanoTime();
   private boolean panicReceived;
   private boolean suppressionLogged;
 
@@ -157,10 +157,14 @@ final class LegacyPair {
   <R> CompletionStage<Outcome> mirror(ActorRef<StorageNode.Command> peer,
       org.apache.pekko.japi.function.Function<ActorRef<R>, StorageNode.Command> request, Function<R, Outcome> outcome,
       Object localReply, Duration timeout, ActorSystem<?> system) {
-    if (peer == null || peerDown) {
+    // Mirror only while the partner is heard from (4 heartbeats); a silent partner would make
+    // every write wait for the mirror timeout.
+    boolean silent = System.nanoTime() - lastPeerHeartbeat
+        > settings.heartbeatInterval().toNanos() * 4;
+    if (peer == null || peerDown || silent) {
       return CompletableFuture.completedFuture(Outcome.OK);
     }
-    Duration t = timeout.compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : timeout;
+    Duration t = timeout.dividedBy(3);
     return AskPattern.<StorageNode.Command, R>ask(peer, request, t, system.scheduler())
         .handle((r, e) -> {
           if (e != null) {

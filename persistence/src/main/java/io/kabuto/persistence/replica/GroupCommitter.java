@@ -136,6 +136,19 @@ public final class GroupCommitter implements AutoCloseable {
 
   private void process(List<Request> group) {
     requests.addAndGet(group.size());
+    // Answers are sent after the lock is released, so that the next group can be decided while
+    // callers' continuations run.
+    List<Runnable> answers = new ArrayList<>(group.size());
+    try {
+      decideAndWrite(group, answers);
+    } finally {
+      for (Runnable a : answers) {
+        a.run();
+      }
+    }
+  }
+
+  private void decideAndWrite(List<Request> group, List<Runnable> answers) {
     synchronized (replicaLog) {
       int i = 0;
       while (i < group.size()) {
@@ -158,7 +171,8 @@ public final class GroupCommitter implements AutoCloseable {
           // nothing of this sub-group was written: fail it (including the request that threw)
           int end = prepared ? i : i + 1;
           for (int j = start; j < end; j++) {
-            group.get(j).future().completeExceptionally(e);
+            Request failed = group.get(j);
+            answers.add(() -> failed.future().completeExceptionally(e));
           }
           i = end;
           continue;
@@ -166,7 +180,9 @@ public final class GroupCommitter implements AutoCloseable {
           batch.close();
         }
         for (int j = start; j < i; j++) {
-          complete(group.get(j), results.get(j - start));
+          Request done = group.get(j);
+          Object result = results.get(j - start);
+          answers.add(() -> complete(done, result));
         }
       }
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import io.kabuto.persistence.node.Asks;
 import org.apache.pekko.japi.function.Function;
 
 /**
@@ -31,7 +31,7 @@ final class QuorumCall {
       return result;
     }
     for (ActorRef<C> ref : replicas.values()) {
-      AskPattern.<C, R>ask(ref, request, timeout, system.scheduler()).whenComplete((r, e) -> {
+      Asks.<C, R>ask(ref, request, timeout, system).whenComplete((r, e) -> {
         List<R> snapshot = null;
         synchronized (answers) {
           if (r != null) {

@@ -177,7 +177,8 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
             // Another incarnation is recovering at the same time: back off a little, go higher.
             long next = Math.max(higher, epoch) + 1;
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
-                    ThreadLocalRandom.current().nextInt(5, 50), TimeUnit.MILLISECONDS))
+                    ThreadLocalRandom.current().nextInt(5, 50), TimeUnit.MILLISECONDS,
+                    system.executionContext()))
                 .thenCompose(v -> fence(pid, from, next, round + 1));
           }
           throw new QuorumException("recovery of " + pid + " could not fence older "
@@ -245,9 +246,9 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
       return CompletableFuture.failedFuture(new QuorumException("recovery of " + pid
           + ": replica " + holder + " holding entries " + fromSeq + ".." + toSeq + " vanished"));
     }
-    return org.apache.pekko.actor.typed.javadsl.AskPattern.<StorageNode.Command, ReadReply>ask(
+    return io.kabuto.persistence.node.Asks.<StorageNode.Command, ReadReply>ask(
             ref, r -> new StorageNode.Read(pid, fromSeq, toSeq, toSeq - fromSeq + 1, r),
-            settings.requestTimeout(), system.scheduler())
+            settings.requestTimeout(), system)
         .thenCompose(reply -> {
           if (reply.outcome() != Outcome.OK || reply.entries().size() != toSeq - fromSeq + 1) {
             throw new QuorumException("recovery of " + pid + ": reading " + fromSeq + ".."

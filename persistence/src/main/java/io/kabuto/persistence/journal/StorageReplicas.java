@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import io.kabuto.persistence.node.Asks;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
@@ -114,7 +114,7 @@ public final class StorageReplicas implements Extension {
       f.complete(visible);
       return;
     }
-    CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)
+    CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS, system.executionContext())
         .execute(() -> poll(f, min, deadline));
   }
 
@@ -153,8 +153,8 @@ public final class StorageReplicas implements Extension {
     CompletableFuture<?>[] all = new CompletableFuture<?>[now.size()];
     int i = 0;
     for (Map.Entry<String, ActorRef<StorageNode.Command>> e : now.entrySet()) {
-      all[i++] = AskPattern.<StorageNode.Command, StatusReply>ask(e.getValue(),
-              StorageNode.GetStatus::new, Duration.ofMillis(1500), system.scheduler())
+      all[i++] = Asks.<StorageNode.Command, StatusReply>ask(e.getValue(),
+              StorageNode.GetStatus::new, Duration.ofMillis(1500), system)
           .thenAccept(s -> {
             synchronized (seen) {
               seen.put(e.getKey(), s);

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
 
 /**
  * One catch-up pass of a replica: from each reachable peer, in turn, copy the log entries it has
@@ -103,8 +103,8 @@ final class CatchUp {
   }
 
   private CompletionStage<PeerKind> fromPeer(ActorRef<StorageNode.Command> peer) {
-    return AskPattern.<StorageNode.Command, PidList>ask(peer, StorageNode.ListPids::new,
-            settings.requestTimeout(), system.scheduler())
+    return Asks.<StorageNode.Command, PidList>ask(peer, StorageNode.ListPids::new,
+            settings.requestTimeout(), system)
         .thenCompose(list -> {
           if (list.outcome() != Outcome.OK) {
             return CompletableFuture.completedFuture((PeerKind) null);
@@ -129,9 +129,9 @@ final class CatchUp {
         return CompletableFuture.completedFuture(null);
       }
       long to = Math.min(st.highestSeqNr(), mine + settings.catchUpChunk());
-      return AskPattern.<StorageNode.Command, ReadReply>ask(peer,
+      return Asks.<StorageNode.Command, ReadReply>ask(peer,
               r -> new StorageNode.Read(st.pid(), mine + 1, to, settings.catchUpChunk(), r),
-              settings.requestTimeout(), system.scheduler())
+              settings.requestTimeout(), system)
           .thenApplyAsync(reply -> {
             if (reply.outcome() != Outcome.OK) {
               throw new IllegalStateException("read from " + reply.replicaId() + " failed: "
@@ -161,10 +161,10 @@ final class CatchUp {
           if (mine >= st.latestSnapshotSeqNr()) {
             return CompletableFuture.completedFuture(null);
           }
-          return AskPattern.<StorageNode.Command, SnapshotReply>ask(peer,
+          return Asks.<StorageNode.Command, SnapshotReply>ask(peer,
                   r -> new StorageNode.LoadSnapshot(st.pid(), Long.MAX_VALUE, Long.MAX_VALUE, 0, 0,
                       r),
-                  settings.requestTimeout(), system.scheduler())
+                  settings.requestTimeout(), system)
               .thenAcceptAsync(s -> {
                 if (s.outcome() == Outcome.OK && s.found()) {
                   store.saveSnapshot(new StoredSnapshot(s.pid(), s.seqNr(), s.timestamp(),

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
 
 import org.slf4j.Logger;
 
@@ -165,7 +165,7 @@ final class LegacyPair {
       return CompletableFuture.completedFuture(Outcome.OK);
     }
     Duration t = timeout.dividedBy(3);
-    return AskPattern.<StorageNode.Command, R>ask(peer, request, t, system.scheduler())
+    return Asks.<StorageNode.Command, R>ask(peer, request, t, system)
         .handle((r, e) -> {
           if (e != null) {
             if (!peerDown) {

@@ -1,0 +1,37 @@
+package io.kabuto.persistence.node;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function;
+
+/**
+ * Ask, answered as a plain {@link CompletableFuture} whose continuations run on the thread that
+ * completes it. Pekko's Java ask hands back Scala's converted future, which runs every
+ * continuation asynchronously on the common pool; on a 2-core machine that pool starts a new
+ * thread per continuation, which cut the journal's throughput several times over.
+ */
+public final class Asks {
+  private Asks() {}
+
+  public static <C, R> CompletableFuture<R> ask(RecipientRef<C> ref,
+      Function<ActorRef<R>, C> request, Duration timeout, ActorSystem<?> system) {
+    return plain(AskPattern.ask(ref, request, timeout, system.scheduler()));
+  }
+
+  public static <T> CompletableFuture<T> plain(CompletionStage<T> stage) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    stage.whenCompleteAsync((v, e) -> {
+      if (e != null) {
+        f.completeExceptionally(e);
+      } else {
+        f.complete(v);
+      }
+    }, Runnable::run);
+    return f;
+  }
+}

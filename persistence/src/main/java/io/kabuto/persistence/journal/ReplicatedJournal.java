@@ -118,8 +118,16 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   private CompletionStage<Void> append(String pid, List<Entry> entries) {
     Incarnation inc = incarnations.get(pid);
     if (inc == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          "write of " + pid + " before its recovery through this journal (no epoch)"));
+      // A write without a recovery first (Recovery.none, tools, the TCK): this writer becomes
+      // the newest incarnation, fencing older ones, and may only continue the log where it ends.
+      long expected = entries.get(0).seqNr() - 1;
+      return fence(pid, expected, 1, 0).thenCompose(highest -> {
+        if (highest != expected) {
+          throw new IllegalStateException("write of " + pid + " at seqNr " + (expected + 1)
+              + " without recovery, but the log already holds entries after " + expected);
+        }
+        return append(pid, entries);
+      });
     }
     if (inc.fenced) {
       return CompletableFuture.failedFuture(fenced(pid, inc));
@@ -179,6 +187,15 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
                     ThreadLocalRandom.current().nextInt(5, 50), TimeUnit.MILLISECONDS,
                     system.executionContext()))
+                .thenCompose(v -> fence(pid, from, next, round + 1));
+          }
+          long catchingUp = answers.stream()
+              .filter(a -> a.outcome() == Outcome.OK && !a.voter()).count();
+          if (catchingUp > 0 && round < MAX_PROMISE_ROUNDS) {
+            // Replicas that are still catching up (just started) will vote shortly.
+            long next = Math.max(higher, epoch) + 1;
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
+                    200, TimeUnit.MILLISECONDS, system.executionContext()))
                 .thenCompose(v -> fence(pid, from, next, round + 1));
           }
           throw new QuorumException("recovery of " + pid + " could not fence older "
@@ -298,17 +315,15 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String pid, long toSequenceNr) {
-    Incarnation inc = incarnations.get(pid);
-    long epoch = inc == null ? 0 : inc.epoch;
-    if (inc == null) {
-      return FutureConverters.asScala(CompletableFuture.failedFuture(new IllegalStateException(
-          "delete of " + pid + " before its recovery through this journal")));
-    }
+    Incarnation known = incarnations.get(pid);
+    CompletionStage<Long> epochStage = known != null
+        ? CompletableFuture.completedFuture(known.epoch)
+        : fence(pid, toSequenceNr, 1, 0).thenApply(h -> incarnations.get(pid).epoch);
     int q = settings.quorum();
-    CompletionStage<Void> done = replicas.await(q).thenCompose(refs ->
-            QuorumCall.<StorageNode.Command, AckReply>call(refs,
+    CompletionStage<Void> done = epochStage.thenCompose(epoch -> replicas.await(q)
+            .thenCompose(refs -> QuorumCall.<StorageNode.Command, AckReply>call(refs,
                 r -> new StorageNode.DeleteTo(pid, epoch, toSequenceNr, 0, r),
-                settings.requestTimeout(), system, a -> countAcks(a, Outcome.OK) >= q))
+                settings.requestTimeout(), system, a -> countAcks(a, Outcome.OK) >= q)))
         .thenApply(answers -> {
           if (countAcks(answers, Outcome.OK) < q) {
             throw new QuorumException("delete of " + pid + " to " + toSequenceNr

@@ -1,6 +1,7 @@
 package io.kabuto.node;
 
 import io.kabuto.persistence.journal.StorageReplicas;
+import io.kabuto.persistence.node.StorageAudit;
 import io.kabuto.persistence.node.StorageNode;
 import io.kabuto.persistence.node.StorageSettings;
 import io.kabuto.persistence.store.LevelDbStore;
@@ -27,6 +28,7 @@ public final class StorageRoleService implements RoleService {
     } catch (IllegalArgumentException e) {
       throw new NodeConfigException("storage settings: " + e.getMessage(), e);
     }
+    StorageAudit.log(settings, org.slf4j.LoggerFactory.getLogger(StorageRoleService.class));
     LevelDbStore store = LevelDbStore.open(settings.dir(), settings.storeConfig());
     system.systemActorOf(StorageNode.create(settings, store),
         StorageNode.actorName(settings.replicaId()), Props.empty());

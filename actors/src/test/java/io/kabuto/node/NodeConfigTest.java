@@ -48,19 +48,20 @@ class NodeConfigTest {
         "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider", c.getString("pekko.cluster.downing-provider-class"));
     assertEquals("keep-majority", c.getString("pekko.cluster.split-brain-resolver.active-strategy"));
     assertEquals("jackson-cbor", c.getString("pekko.actor.serialization-bindings.\"io.kabuto.CborSerializable\""));
-    assertEquals("pekko.persistence.journal.leveldb", c.getString("pekko.persistence.journal.plugin"));
+    // the replicated journal, with this node as its own one-replica set
+    assertEquals("kabuto.journal", c.getString("pekko.persistence.journal.plugin"));
+    assertEquals("kabuto.snapshot-store", c.getString("pekko.persistence.snapshot-store.plugin"));
+    assertEquals("node-25520", c.getString("kabuto.storage.replica-id"));
+    assertEquals(List.of("node-25520"), c.getStringList("kabuto.storage.replicas"));
     assertEquals(1000, c.getInt("kabuto.book.snapshot-every"));
     // no seeds => self-join
     assertEquals(List.of("pekko://kabuto@127.0.0.1:25520"), nc.seedNodes());
     assertTrue(nc.joinsSelf());
-    // data dir defaults to run/data/node-<port>, journal and snapshots below it
+    // data dir defaults to run/data/node-<port>, the storage node's LevelDB below it
     assertTrue(nc.dataDir().endsWith(Path.of("run", "data", "node-25520")), nc.dataDir().toString());
     assertEquals(
-        nc.dataDir().resolve("journal"),
-        Path.of(c.getString("pekko.persistence.journal.leveldb.dir")).toAbsolutePath().normalize());
-    assertEquals(
-        nc.dataDir().resolve("snapshots"),
-        Path.of(c.getString("pekko.persistence.snapshot-store.local.dir")).toAbsolutePath().normalize());
+        nc.dataDir().resolve("storage"),
+        Path.of(c.getString("kabuto.storage.dir")).toAbsolutePath().normalize());
   }
 
   @Test
@@ -89,8 +90,8 @@ class NodeConfigTest {
     assertEquals(Duration.ofSeconds(9), c.getDuration("kabuto.gateway.ask-timeout")); // role file said 3s
     assertEquals(42, c.getInt("kabuto.book.snapshot-every")); // base said 1000
     assertEquals(25599, nc.port()); // --port said 25530
-    // substitutions see the final values: journal dir follows --data-dir
-    assertEquals(tmp.resolve("d").resolve("journal").toString(), c.getString("pekko.persistence.journal.leveldb.dir"));
+    // substitutions see the final values: the storage dir follows --data-dir
+    assertEquals(tmp.resolve("d").resolve("storage").toString(), c.getString("kabuto.storage.dir"));
   }
 
   @Test

@@ -141,12 +141,34 @@ public final class KabutoNode {
                 }
               }
 
+              // "node up" is printed once the member is Up and the admin server answered
+              // (bound or failed), so scripts can read the admin URL from that line.
+              java.util.concurrent.atomic.AtomicReference<String> admin =
+                  new java.util.concurrent.atomic.AtomicReference<>("");
+              java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(2);
+              Runnable printUp = () -> {
+                ready.countDown();
+                if (ready.getCount() == 0) {
+                  System.out.println("node up: " + self + " roles=" + nc.roles() + admin.get());
+                  System.out.flush();
+                  up.complete(self);
+                }
+              };
+              io.kabuto.node.admin.AdminServer.start(system, nc).whenComplete((binding, e) -> {
+                if (e != null) {
+                  system.log().error("admin HTTP server could not bind port {}: {}; the node runs "
+                      + "without /health (set kabuto.admin.port to a free port)",
+                      io.kabuto.node.admin.AdminServer.port(nc), e.getMessage());
+                } else {
+                  admin.set(" admin=http://" + nc.config().getString("kabuto.admin.hostname") + ":"
+                      + binding.localAddress().getPort());
+                }
+                printUp.run();
+              });
+
               return Behaviors.receiveMessage(
                   selfUp -> {
-                    String line = "node up: " + self + " roles=" + nc.roles();
-                    System.out.println(line);
-                    System.out.flush();
-                    up.complete(self);
+                    printUp.run();
                     return Behaviors.same();
                   });
             })

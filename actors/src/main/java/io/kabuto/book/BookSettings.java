@@ -41,6 +41,8 @@ public final class BookSettings {
   private final double randomFactor;
   private final Config defaults;
   private final ConfigObject symbols;
+  private final long crashOnQuantity;
+  private final Duration wakeInterval;
 
   private BookSettings(Config book) {
     this.snapshotEvery = book.getInt("snapshot-every");
@@ -53,6 +55,8 @@ public final class BookSettings {
     this.randomFactor = book.getDouble("persist-failure-backoff.random-factor");
     this.defaults = book.getConfig("defaults");
     this.symbols = book.getObject("symbols");
+    this.crashOnQuantity = book.getLong("fault.crash-on-quantity");
+    this.wakeInterval = book.getDuration("wake-interval");
   }
 
   /** Reads {@code kabuto.book} from a (resolved) root config, e.g. {@code system.settings().config()}. */
@@ -82,6 +86,21 @@ public final class BookSettings {
 
   public double randomFactor() {
     return randomFactor;
+  }
+
+  /** Injected bug: an order of exactly this quantity makes the book throw (0 = off). */
+  public long crashOnQuantity() {
+    return crashOnQuantity;
+  }
+
+  /** How often matching nodes make sure every listed symbol's book is running. */
+  public Duration wakeInterval() {
+    return wakeInterval;
+  }
+
+  /** The symbols listed under {@code kabuto.book.symbols}. */
+  public java.util.Set<String> listedSymbols() {
+    return new java.util.TreeSet<>(symbols.keySet());
   }
 
   /** The rules of a symbol's book, or why there is no book for it. Exactly one is non-null. */

@@ -17,7 +17,9 @@ public final class MatchingRoleService implements RoleService {
 
   @Override
   public void start(ActorSystem<?> system) {
-    OrderBook.init(system);
+    var books = OrderBook.init(system);
     system.log().info("order books: sharding started for role {}", OrderBook.ROLE);
+    system.systemActorOf(ListedBooks.create(books, BookSettings.fromConfig(system.settings().config())),
+        "kabuto-listed-books", org.apache.pekko.actor.typed.Props.empty());
   }
 }

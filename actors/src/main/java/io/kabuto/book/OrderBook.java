@@ -526,18 +526,43 @@ public final class OrderBook
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(PlaceOrder.class, this::onPlace)
-        .onCommand(CancelOrder.class, this::onCancel)
-        .onCommand(ModifyOrder.class, this::onModify)
-        .onCommand(SetPhase.class, this::onSetPhase)
-        .onCommand(Clock.class, this::onClock)
+        .onCommand(PlaceOrder.class, (s, c) -> guarded(c.replyTo(), c.orderId(), c,
+            () -> onPlace(s, c)))
+        .onCommand(CancelOrder.class, (s, c) -> guarded(c.replyTo(), c.orderId(), c,
+            () -> onCancel(s, c)))
+        .onCommand(ModifyOrder.class, (s, c) -> guarded(c.replyTo(), c.orderId(), c,
+            () -> onModify(s, c)))
+        .onCommand(SetPhase.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onSetPhase(s, c)))
+        .onCommand(Clock.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onClock(s, c)))
         .onCommand(GetDepth.class, this::onGetDepth)
         .onCommand(GetOrder.class, this::onGetOrder)
         .build();
   }
 
+  /**
+   * Runs a command that may change the book. If the book throws (a bug on this input), the core
+   * may be half-way through the command, so the book stops and recovers from its journal (the
+   * listed-books waker or the next command restarts it); the command is rejected, not retried.
+   */
+  private ReplyEffect<Event, State> guarded(ActorRef<Response> replyTo, long id, Command c,
+      java.util.function.Supplier<ReplyEffect<Event, State>> handler) {
+    try {
+      return handler.get();
+    } catch (RuntimeException e) {
+      ctx.getLog().error("order book {} failed on {}; rejecting it and restarting from the journal",
+          symbol, c, e);
+      if (replyTo == null) return Effect().stop().thenNoReply();
+      return Effect().stop().thenReply(replyTo, st -> new Rejected(id, Reject.INTERNAL_ERROR,
+          Reject.INTERNAL_ERROR.reason() + " (" + e + ")"));
+    }
+  }
+
   private ReplyEffect<Event, State> onPlace(State s, PlaceOrder c) {
     if (c.replyTo() == null) return noReplyTo(c);
+    if (settings.crashOnQuantity() > 0 && c.qty() == settings.crashOnQuantity()) {
+      throw new IllegalStateException("injected matching-engine fault on quantity " + c.qty()
+          + " (kabuto.book.fault.crash-on-quantity)");
+    }
     long id = c.orderId();
     String bad = c.orderId() <= 0 ? "order id must be positive"
         : c.participant() < 0 ? "participant must be >= 0"

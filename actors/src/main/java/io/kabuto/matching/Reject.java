@@ -20,7 +20,9 @@ public enum Reject {
   INVALID_PHASE_CHANGE("phase change not allowed"),
   // Appended, not inserted: ordinals of the constants above stay stable.
   INVALID_REQUEST("malformed request: a required field is missing or out of range"),
-  UNKNOWN_SYMBOL("no order book is configured for this symbol");
+  UNKNOWN_SYMBOL("no order book is configured for this symbol"),
+  INTERNAL_ERROR("the order book failed on this request and restarted from its journal; the "
+      + "request was not applied and is not retried");
 
   private final String reason;
 

@@ -61,6 +61,7 @@ class OrderBookTest {
         snapshot-every = 7
         keep-snapshots = 2
         persist-failure-backoff { min = 10ms, max = 100ms }
+        fault.crash-on-quantity = 777
         defaults { base-price = "2000", tick-table = TOPIX500 }
         symbols {
           "7203" { base-price = 2000, tick-table = TOPIX500 }
@@ -501,5 +502,20 @@ class OrderBookTest {
         SelfTradePrevention.NONE, 1, probe.getRef()));
     probe.expectMessageClass(Accepted.class);
     testKit.stop(book);
+  }
+
+  @Test
+  void a_book_that_fails_on_a_command_rejects_it_and_recovers_from_its_journal() {
+    var kit = kit(freshSymbol());
+    assertInstanceOf(Accepted.class, place(kit, 1, 1, Side.BUY, 2000, 100));
+    Rejected crash = assertInstanceOf(Rejected.class, place(kit, 2, 1, Side.BUY, 2001, 777));
+    assertEquals(Reject.INTERNAL_ERROR, crash.code());
+    assertTrue(crash.reason().contains("injected"), crash.reason());
+    kit.restart(); // what sharding does at the next message: recovery from the journal
+    Depth d = depth(kit);
+    assertEquals(1, d.bids().size(), "the failed command left nothing behind");
+    assertEquals(100, d.bids().get(0).qty());
+    assertInstanceOf(Accepted.class, place(kit, 3, 1, Side.BUY, 2001, 200));
+    assertEquals(2, depth(kit).bids().size());
   }
 }

@@ -115,6 +115,8 @@ public final class KabutoNode {
               ctx.getLog().info("kabuto node {} roles={}", self, nc.roles());
               ctx.getLog().info("seed nodes: {}", nc.seedNodes().isEmpty() ? "(none: joining self)" : nc.seedNodes());
               ctx.getLog().info("data dir: {}", nc.dataDir());
+              // Storage nodes' StorageRoleService logs the storage findings itself.
+              ConfigAudit.log(ConfigAudit.check(nc.config(), !nc.hasRole(NodeConfig.ROLE_STORAGE)), ctx.getLog());
 
               cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), SelfUp.class));
               if (nc.seedNodes().isEmpty()) {

@@ -1,0 +1,266 @@
+package io.kabuto.cli.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kabuto.cli.KabutoCli;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real processes: a 3-node cluster started, faulted and stopped through the CLI. */
+class ClusterCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  @TempDir Path tmp;
+  Path runDir;
+  Path topology;
+  int[] ports = new int[3];
+
+  @BeforeEach
+  void setUp() throws IOException {
+    runDir = tmp.resolve("run");
+    List<Integer> chosen = new ArrayList<>();
+    while (chosen.size() < 3) {
+      int p = ThreadLocalRandom.current().nextInt(20000, 29000);
+      if (!chosen.contains(p) && ClusterOps.portFree("127.0.0.1", p) && ClusterOps.portFree("127.0.0.1", p + 10000)) {
+        chosen.add(p);
+      }
+    }
+    StringBuilder t = new StringBuilder("kabuto.topology {\n  name = test-three\n  nodes = [\n");
+    String[] roles = {"[storage, gateway]", "[storage, matching]", "[storage, matching, gateway]"};
+    for (int i = 0; i < 3; i++) {
+      ports[i] = chosen.get(i);
+      t.append("    { name = node-").append(i + 1).append(", hostname = \"127.0.0.1\", port = ")
+          .append(ports[i]).append(", roles = ").append(roles[i]).append(" }\n");
+    }
+    t.append("  ]\n  seeds = [\"127.0.0.1:").append(ports[0]).append("\", \"127.0.0.1:").append(ports[1])
+        .append("\"]\n  node-config { kabuto.storage.replicas = [node-1, node-2, node-3] }\n}\n");
+    topology = tmp.resolve("three.conf");
+    Files.writeString(topology, t.toString());
+  }
+
+  @AfterEach
+  void killLeftovers() throws IOException {
+    if (!Files.isDirectory(runDir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(runDir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+        try {
+          long pid = Long.parseLong(Files.readString(f).trim());
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        } catch (NumberFormatException e) {
+          // ignore
+        }
+      }
+    }
+  }
+
+  record Run(int rc, String out) {}
+
+  Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of("cluster", "--run-dir", runDir.toString()));
+    all.addAll(List.of(args));
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(new Tee(buf, old), true, StandardCharsets.UTF_8));
+    try {
+      int rc = KabutoCli.execute(all.toArray(String[]::new));
+      return new Run(rc, buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  static final class Tee extends OutputStream {
+    final OutputStream a;
+    final OutputStream b;
+
+    Tee(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int x) throws IOException {
+      a.write(x);
+      b.write(x);
+    }
+
+    @Override
+    public void write(byte[] bs, int off, int len) throws IOException {
+      a.write(bs, off, len);
+      b.write(bs, off, len);
+    }
+  }
+
+  String address(int i) {
+    return "pekko://kabuto@127.0.0.1:" + ports[i];
+  }
+
+  Optional<JsonNode> health(int i) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + (ports[i] + 10000) + "/health")).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The member entry for an address in node i's view, or null if absent. */
+  JsonNode member(JsonNode health, int j) {
+    for (JsonNode m : health.path("members")) {
+      if (m.path("address").asText().equals(address(j))) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** Polls node i's /health until the predicate holds; returns the ms it took, fails after max. */
+  long await(int i, Duration max, String what, Predicate<JsonNode> p) {
+    long start = System.nanoTime();
+    long deadline = start + max.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      Optional<JsonNode> h = health(i);
+      if (h.isPresent()) {
+        last = h.get();
+        if (p.test(last)) {
+          return Duration.ofNanos(System.nanoTime() - start).toMillis();
+        }
+      }
+      ClusterOps.sleep(100);
+    }
+    fail("node-" + (i + 1) + ": " + what + " not seen within " + max + "; last /health: " + last);
+    return -1;
+  }
+
+  boolean reachable(JsonNode h, int j) {
+    JsonNode m = member(h, j);
+    return m != null && m.path("reachable").asBoolean() && m.path("status").asText().equals("Up");
+  }
+
+  boolean unreachable(JsonNode h, int j) {
+    JsonNode m = member(h, j);
+    return m != null && !m.path("reachable").asBoolean();
+  }
+
+  @Test
+  @Timeout(180)
+  void upStatusKillRestartPartitionPauseDown() throws Exception {
+    Run up = cli("up", "--topology", topology.toString(), "--timeout", "90");
+    assertEquals(0, up.rc(), up.out());
+    assertTrue(up.out().contains("NODE") && up.out().contains("STATE"), up.out());
+    assertEquals(3, up.out().lines().filter(l -> l.startsWith("node-") && l.trim().endsWith("Up")).count(), up.out());
+
+    Run again = cli("up", "--topology", topology.toString());
+    assertEquals(0, again.rc());
+    assertTrue(again.out().contains("already running"), again.out());
+
+    Run status = cli("status", "--json");
+    assertEquals(0, status.rc(), status.out());
+    JsonNode doc = JSON.readTree(status.out());
+    assertEquals(3, doc.path("nodes").size());
+    for (JsonNode n : doc.path("nodes")) {
+      assertEquals("Up", n.path("state").asText(), n.toString());
+      JsonNode members = n.path("health").path("members");
+      assertEquals(3, members.size(), n.toString());
+      for (JsonNode m : members) {
+        assertTrue(m.path("reachable").asBoolean(), m.toString());
+        assertEquals("Up", m.path("status").asText(), m.toString());
+      }
+    }
+
+    Run unknown = cli("kill", "node-9");
+    assertEquals(2, unknown.rc());
+
+    // kill a storage node: the watchdog downs it at once, well under the SBR's 7 s stable-after
+    long t0 = System.nanoTime();
+    Run kill = cli("kill", "node-3");
+    assertEquals(0, kill.rc(), kill.out());
+    assertTrue(kill.out().contains("watchdog") && kill.out().contains("downed"), kill.out());
+    for (int i = 0; i < 2; i++) {
+      await(i, Duration.ofSeconds(10), "node-3 removed", h -> {
+        JsonNode m = member(h, 2);
+        return m == null || m.path("status").asText().equals("Down") || m.path("status").asText().equals("Removed");
+      });
+    }
+    long removedMs = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    System.out.println("kill -> node-3 out of both survivors' membership: " + removedMs + " ms");
+    assertTrue(removedMs < 4000, "removal took " + removedMs + " ms, the fast path should beat the 7 s stable-after");
+    Run deadStatus = cli("status", "--json");
+    assertEquals("dead", JSON.readTree(deadStatus.out()).path("nodes").get(2).path("state").asText());
+
+    Run restart = cli("restart", "node-3");
+    assertEquals(0, restart.rc(), restart.out());
+    for (int i = 0; i < 3; i++) {
+      int viewer = i;
+      await(viewer, Duration.ofSeconds(20), "all 3 Up and reachable",
+          h -> h.path("members").size() == 3 && reachable(h, 0) && reachable(h, 1) && reachable(h, 2));
+    }
+
+    // partition node-1 from the others, heal before the SBR's 7 s stable-after
+    Run part = cli("partition", "node-1", "/", "node-2,node-3");
+    assertEquals(0, part.rc(), part.out());
+    assertTrue(part.out().contains("blackhole"), part.out());
+    await(1, Duration.ofSeconds(6), "node-1 unreachable", h -> unreachable(h, 0));
+    await(0, Duration.ofSeconds(2), "node-2 unreachable from node-1", h -> unreachable(h, 1));
+    Run heal = cli("heal");
+    assertEquals(0, heal.rc(), heal.out());
+    await(1, Duration.ofSeconds(10), "node-1 reachable again", h -> reachable(h, 0));
+    await(0, Duration.ofSeconds(10), "node-2 and node-3 reachable again", h -> reachable(h, 1) && reachable(h, 2));
+
+    // pause / resume node-2
+    assertEquals(0, cli("pause", "node-2").rc());
+    Run paused = cli("status", "--json");
+    assertEquals("paused", JSON.readTree(paused.out()).path("nodes").get(1).path("state").asText(), paused.out());
+    await(0, Duration.ofSeconds(6), "node-2 unreachable", h -> unreachable(h, 1));
+    assertEquals(0, cli("resume", "node-2").rc());
+    await(0, Duration.ofSeconds(10), "node-2 reachable again", h -> reachable(h, 1));
+    await(1, Duration.ofSeconds(10), "node-2 answers and sees node-1", h -> reachable(h, 0));
+
+    List<Long> pids = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      pids.add(Long.parseLong(Files.readString(runDir.resolve("node-" + i + ".pid")).trim()));
+    }
+    Run down = cli("down");
+    assertEquals(0, down.rc(), down.out());
+    for (long pid : pids) {
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still alive");
+    }
+    assertFalse(Files.exists(runDir.resolve("node-1.pid")));
+    Run after = cli("status");
+    assertEquals(1, after.rc());
+  }
+}

@@ -5,7 +5,8 @@ import io.kabuto.node.RoleService;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Role {@code matching}: hosts the sharded order books ({@link OrderBook#init}). Registered in
+ * Role {@code matching}: hosts the sharded order books ({@link OrderBook#init}), the market halt
+ * applier and the market supervisor singleton (io.kabuto.market). Registered in
  * {@code META-INF/services/io.kabuto.node.RoleService}.
  */
 public final class MatchingRoleService implements RoleService {
@@ -21,5 +22,11 @@ public final class MatchingRoleService implements RoleService {
     system.log().info("order books: sharding started for role {}", OrderBook.ROLE);
     system.systemActorOf(ListedBooks.create(books, BookSettings.fromConfig(system.settings().config())),
         "kabuto-listed-books", org.apache.pekko.actor.typed.Props.empty());
+    // Market supervision: this node's halt applier (storage-independent halt path) and the
+    // schedule/rules singleton (runs on one matching node, moves on failover).
+    var market = io.kabuto.market.MarketSettings.fromConfig(system.settings().config());
+    system.systemActorOf(io.kabuto.market.HaltApplier.create(market.ackTimeout()),
+        "kabuto-market-halt-applier", org.apache.pekko.actor.typed.Props.empty());
+    io.kabuto.market.MarketSupervisor.init(system);
   }
 }

@@ -1,6 +1,7 @@
 package io.kabuto.book;
 
 import io.kabuto.CborSerializable;
+import io.kabuto.market.MarketGate;
 import io.kabuto.matching.BookEvents;
 import io.kabuto.matching.BookRules;
 import io.kabuto.matching.BookSnapshot;
@@ -127,7 +128,7 @@ public final class OrderBook
 
   /** Messages an order book accepts. */
   public sealed interface Command extends CborSerializable
-      permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder {}
+      permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder, MarketHalt {}
 
   /**
    * A new order. Answered with {@link Accepted} (ACCEPTED, then its trades / RESTED / CANCELLED)
@@ -162,6 +163,17 @@ public final class OrderBook
 
   /** Asks for an order's status today. */
   public record GetOrder(long orderId, ActorRef<Response> replyTo) implements Command {}
+
+  /**
+   * Sets the in-memory halt gate (never persisted, so a halt works with every storage node
+   * down); answered with an empty {@link Ack} once in force. While halted, orders, modifies,
+   * clock ticks and phase changes other than to HALTED are rejected with {@link
+   * Reject#MARKET_HALTED}, so nothing executes; cancels pass. The newest generation wins, here
+   * or in the node's {@link MarketGate} (io.kabuto.market), which a book also reads on every
+   * command so that a book started during a halt comes up halted.
+   */
+  public record MarketHalt(long generation, boolean halted, String reason, ActorRef<Response> replyTo)
+      implements Command {}
 
   /** Replies of an order book. */
   public sealed interface Response extends CborSerializable
@@ -483,6 +495,10 @@ public final class OrderBook
   /** Scratch buffers; only touched on the actor's thread and cleared before each use. */
   private final BookEvents out = new BookEvents(256);
   private final BookEvents replay = new BookEvents(256);
+  /** The node's halt state; read on every command, so a book started during a halt is halted. */
+  private final MarketGate marketGate;
+  /** The newest {@link MarketHalt} this incarnation was sent (in memory only), or null. */
+  private MarketGate.Halt told;
 
   private OrderBook(ActorContext<Command> ctx, String symbol, BookSettings settings) {
     super(persistenceId(symbol), SupervisorStrategy.restartWithBackoff(
@@ -491,6 +507,7 @@ public final class OrderBook
     this.symbol = symbol;
     this.settings = settings;
     this.resolution = settings.rulesFor(symbol);
+    this.marketGate = MarketGate.get(ctx.getSystem());
     if (resolution.problem() != null) ctx.getLog().warn("order book {}: {}", symbol, resolution.problem());
   }
 
@@ -536,6 +553,7 @@ public final class OrderBook
         .onCommand(Clock.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onClock(s, c)))
         .onCommand(GetDepth.class, this::onGetDepth)
         .onCommand(GetOrder.class, this::onGetOrder)
+        .onCommand(MarketHalt.class, this::onMarketHalt)
         .build();
   }
 
@@ -583,6 +601,8 @@ public final class OrderBook
       return reject(c.replyTo(), id, Reject.DUPLICATE_ORDER_ID, "order id " + id
           + " was already used today for a different order (" + known.accepted().describe() + ")");
     }
+    String halt = haltedBecause();
+    if (halt != null) return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt);
     LimitOrderBook book = working(s);
     out.clear();
     Reject r = book.place(c.time(), id, c.participant(), c.side(), c.type(), c.tif(), c.price(),
@@ -597,6 +617,12 @@ public final class OrderBook
     ReplyEffect<Event, State> bad = checkOrderRequest(c.replyTo(), id, c.participant(), c.time());
     if (bad != null) return bad;
     if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
+    String halt = haltedBecause();
+    if (halt != null && s.book != null && s.book.specialQuoteShown() && s.book.phase() == Phase.CONTINUOUS) {
+      // under a special quote a cancel may rebalance the book and trade by itayose
+      return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt + "; this book shows a special "
+          + "quote, where a cancel could trigger an itayose: cancel after the resume");
+    }
     LimitOrderBook book = working(s);
     out.clear();
     Reject r = book.cancel(c.time(), id, c.participant(), out);
@@ -622,6 +648,8 @@ public final class OrderBook
     if (c.newQty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "new quantity must be positive");
     if (c.newPrice() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "new price must be >= 0");
     if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
+    String halt = haltedBecause();
+    if (halt != null) return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt);
     LimitOrderBook book = working(s);
     out.clear();
     Reject r = book.modify(c.time(), id, c.participant(), c.newPrice(), c.newQty(), out);
@@ -633,6 +661,10 @@ public final class OrderBook
     if (c.phase() == null) return reject(c.replyTo(), 0, Reject.INVALID_PHASE_CHANGE, "phase is required");
     if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
     if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    String halt = haltedBecause();
+    if (halt != null && c.phase() != Phase.HALTED) {
+      return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + " (only a move to HALTED is allowed)");
+    }
     LimitOrderBook book = working(s);
     out.clear();
     Reject r = book.setPhase(c.time(), c.phase(), out);
@@ -648,11 +680,27 @@ public final class OrderBook
     if (c.replyTo() == null) return noReplyTo(c);
     if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
     if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    String halt = haltedBecause();
+    if (halt != null) return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + " (a tick could step a special quote and trade)");
     LimitOrderBook book = working(s);
     out.clear();
     book.onClock(c.time(), out);
     List<EventData> all = data(out);
     return persistThenReply(s, c.replyTo(), st -> new Ack(all));
+  }
+
+  private ReplyEffect<Event, State> onMarketHalt(State s, MarketHalt c) {
+    if (told == null || c.generation() >= told.generation()) {
+      told = new MarketGate.Halt(c.generation(), c.halted(), c.reason());
+    }
+    if (c.replyTo() == null) return Effect().noReply();
+    return Effect().reply(c.replyTo(), new Ack(List.of()));
+  }
+
+  /** Why this book is halted now, or null if it is not (see {@link MarketHalt}). */
+  private String haltedBecause() {
+    MarketGate.Halt h = marketGate.newest(symbol, told);
+    return h.halted() ? h.reason() : null;
   }
 
   private ReplyEffect<Event, State> onGetDepth(State s, GetDepth c) {

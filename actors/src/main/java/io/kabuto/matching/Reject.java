@@ -22,7 +22,9 @@ public enum Reject {
   INVALID_REQUEST("malformed request: a required field is missing or out of range"),
   UNKNOWN_SYMBOL("no order book is configured for this symbol"),
   INTERNAL_ERROR("the order book failed on this request and restarted from its journal; the "
-      + "request was not applied and is not retried");
+      + "request was not applied and is not retried"),
+  MARKET_HALTED("trading is halted (market-wide or this symbol): new orders, modifies and "
+      + "executions wait for `./kabuto market resume`; cancels are accepted");
 
   private final String reason;
 

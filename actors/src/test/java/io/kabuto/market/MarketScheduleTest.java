@@ -23,10 +23,10 @@ class MarketScheduleTest {
 
   @Test
   void fastClockMovesABookThroughPreOpenContinuousBreak() throws Exception {
-    // 1 real second = 30 simulated minutes: 08:00 after 2 s, 09:00 after 4 s, 11:30 after 9 s
+    // 1 real second = 15 simulated minutes: 09:00 after ~4 s, 11:30 after ~14 s; BREAK lasts 2.3 s
     try (MarketTestNode n = new MarketTestNode("""
         kabuto.market { schedule = on, tick-interval = 100ms
-                        clock { mode = scenario, start = "07:59", speed = 1800.0 } }
+                        clock { mode = scenario, start = "07:59", speed = 900.0 } }
         """)) {
       await(n, Phase.PRE_OPEN, 20);
       assertInstanceOf(OrderBook.Accepted.class, n.place("7203", Side.BUY, 2000, 100));
@@ -34,7 +34,7 @@ class MarketScheduleTest {
       assertEquals(0, n.depth("7203").volume(), "nothing executes in pre-open");
       await(n, Phase.CONTINUOUS, 20);
       assertEquals(100, n.depth("7203").volume(), "the 09:00 opening itayose trades");
-      await(n, Phase.BREAK, 30);
+      await(n, Phase.BREAK, 40);
     }
   }
 

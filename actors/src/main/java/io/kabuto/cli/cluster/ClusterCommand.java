@@ -258,7 +258,7 @@ public final class ClusterCommand implements Callable<Integer> {
           out.println("  " + n.name() + " exited while starting");
           continue;
         }
-        Optional<JsonNode> h = ops.health(n, Duration.ofSeconds(2));
+        Optional<JsonNode> h = ops.health(n, Duration.ofSeconds(5));
         if (h.isPresent() && "Up".equals(ClusterOps.text(h.get(), "status"))) {
           up.add(n.name());
         }
@@ -291,7 +291,7 @@ public final class ClusterCommand implements Callable<Integer> {
       String ps = ops.processState(n.name());
       String state = ps;
       if (ps.equals("running")) {
-        state = ops.health(n, Duration.ofSeconds(2)).map(h -> ClusterOps.text(h, "status"))
+        state = ops.health(n, Duration.ofSeconds(5)).map(h -> ClusterOps.text(h, "status"))
             .orElse("running (no /health answer)");
       }
       long pid = ops.pid(n.name());
@@ -325,7 +325,7 @@ public final class ClusterCommand implements Callable<Integer> {
         String ps = ops.processState(n.name());
         procs.put(n.name(), ps);
         healths.put(n.name(), ps.equals("running")
-            ? CompletableFuture.supplyAsync(() -> ops.health(n, Duration.ofSeconds(3)))
+            ? CompletableFuture.supplyAsync(() -> ops.health(n, Duration.ofSeconds(6)))
             : CompletableFuture.completedFuture(Optional.empty()));
       }
       if (json) {
@@ -530,7 +530,8 @@ public final class ClusterCommand implements Callable<Integer> {
   static long waitRemoved(ClusterOps ops, NodeState viewer, NodeState gone, long startNanos, Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<JsonNode> h = ops.health(viewer, Duration.ofSeconds(2));
+      long sent = System.nanoTime();
+      Optional<JsonNode> h = ops.health(viewer, Duration.ofSeconds(6));
       if (h.isPresent()) {
         boolean present = false;
         for (JsonNode m : h.get().path("members")) {
@@ -540,7 +541,7 @@ public final class ClusterCommand implements Callable<Integer> {
           }
         }
         if (!present) {
-          return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+          return Duration.ofNanos(sent - startNanos).toMillis();
         }
       }
       ClusterOps.sleep(100);

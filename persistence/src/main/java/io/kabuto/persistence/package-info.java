@@ -27,26 +27,32 @@
  * <h2>What is here</h2>
  *
  * <ul>
- *   <li>{@link io.kabuto.persistence.store.LevelDbStore}: one LevelDB database via leveldbjni, with
- *       a store identity (cluster id, replica id, random uuid; a wrong directory is refused, an
- *       empty one where a store was expected is reported as {@code NEW_EMPTY} so the node does not
- *       count itself up to date), an {@link io.kabuto.persistence.store.FsyncPolicy}, atomic write
- *       batches, the key layout for per-persistence-id logs, Pekko-style {@code deleteTo} and
- *       snapshots.
- *   <li>{@link io.kabuto.persistence.replica.ReplicaLog}: the replica side of the protocol
- *       (promise, append with fencing and conflict resolution, reads), with explicit result types.
- *   <li>{@link io.kabuto.persistence.replica.GroupCommitter}: many threads' appends and promises
- *       batched into one write batch and one fsync.
+ *   <li>{@code store}: {@link io.kabuto.persistence.store.LevelDbStore}, one LevelDB database via
+ *       leveldbjni, with a store identity (cluster id, replica id, random uuid; a wrong directory
+ *       is refused, a new one reports {@code NEW}), an {@link io.kabuto.persistence.store.FsyncPolicy},
+ *       atomic write batches, the per-persistence-id key layout, snapshots, and injected
+ *       {@link io.kabuto.persistence.store.DiskFaults} (slow or full disk).
+ *   <li>{@code replica}: {@link io.kabuto.persistence.replica.ReplicaLog}, the replica side of the
+ *       protocol (promise, append with fencing and conflict resolution, catch-up install);
+ *       {@link io.kabuto.persistence.replica.GroupCommitter}, many appends in one write batch and
+ *       one fsync; {@link io.kabuto.persistence.replica.RecoveryMerge}, the highest-epoch rule.
+ *   <li>{@code node}: the {@link io.kabuto.persistence.node.StorageNode} actor (role
+ *       {@code storage}), its wire protocol, catch-up from peers, the legacy primary/backup pair,
+ *       injected faults, and the {@link io.kabuto.persistence.node.StorageAudit}.
+ *   <li>{@code journal}: the writer's side, {@link io.kabuto.persistence.journal.ReplicatedJournal}
+ *       ({@code japi.AsyncWriteJournal}: fencing round at every recovery, repair, majority
+ *       appends, {@link io.kabuto.persistence.journal.FencedException}) and
+ *       {@link io.kabuto.persistence.journal.ReplicatedSnapshotStore}, over the replicas that
+ *       {@link io.kabuto.persistence.journal.StorageReplicas} sees (and whose health it reports).
  * </ul>
  *
- * <h2>What this module will become</h2>
+ * <h2>Voting after data loss</h2>
  *
- * <p>The {@code StorageNode} actor (one per node with role {@code storage}) wraps a
- * {@code ReplicaLog} and its {@code GroupCommitter} and answers {@code Promise}/{@code Append}/
- * {@code Read} messages; catch-up copies missing entries from peers before a replica counts toward
- * redundancy (it starts as not up to date whenever its store is {@code NEW} or {@code NEW_EMPTY}).
- * The journal plugin ({@code japi.AsyncWriteJournal} + {@code japi.SnapshotStore}) runs the
- * writer's side: fencing round on {@code asyncReadHighestSequenceNr}, majority appends, replay.
- * The primary/backup legacy mode (arrowhead replay) reuses the same replica log with two replicas.
+ * <p>A replica whose store was just created (an empty directory: a new node, or a wiped one)
+ * records promises but does not count toward a recovery's majority until it has copied
+ * everything from voting peers that make a majority without it; otherwise a majority made of it
+ * and a replica that missed some writes could lose acknowledged events. A brand-new replica set
+ * (every replica reached is new and empty) starts voting at once. The assumption: at most one
+ * replica's store is lost at a time.
  */
 package io.kabuto.persistence;

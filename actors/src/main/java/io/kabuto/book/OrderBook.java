@@ -569,9 +569,12 @@ public final class OrderBook
     } catch (RuntimeException e) {
       ctx.getLog().error("order book {} failed on {}; rejecting it and restarting from the journal",
           symbol, c, e);
-      if (replyTo == null) return Effect().stop().thenNoReply();
-      return Effect().stop().thenReply(replyTo, st -> new Rejected(id, Reject.INTERNAL_ERROR,
-          Reject.INTERNAL_ERROR.reason() + " (" + e + ")"));
+      // Told before stopping: a reply side effect after stop() would never run.
+      if (replyTo != null) {
+        replyTo.tell(new Rejected(id, Reject.INTERNAL_ERROR,
+            Reject.INTERNAL_ERROR.reason() + " (" + e + ")"));
+      }
+      return Effect().stop().thenNoReply();
     }
   }
 

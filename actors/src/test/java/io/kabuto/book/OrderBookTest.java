@@ -506,16 +506,27 @@ class OrderBookTest {
 
   @Test
   void a_book_that_fails_on_a_command_rejects_it_and_recovers_from_its_journal() {
-    var kit = kit(freshSymbol());
-    assertInstanceOf(Accepted.class, place(kit, 1, 1, Side.BUY, 2000, 100));
-    Rejected crash = assertInstanceOf(Rejected.class, place(kit, 2, 1, Side.BUY, 2001, 777));
+    String symbol = freshSymbol();
+    var probe = testKit.<Response>createTestProbe();
+    var book = testKit.spawn(OrderBook.create(symbol));
+    book.tell(new PlaceOrder(1, 1, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, yen(2000), 100,
+        SelfTradePrevention.NONE, 1001, probe.ref()));
+    assertInstanceOf(Accepted.class, probe.receiveMessage());
+    book.tell(new PlaceOrder(2, 1, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, yen(2001), 777,
+        SelfTradePrevention.NONE, 1002, probe.ref()));
+    Rejected crash = assertInstanceOf(Rejected.class, probe.receiveMessage());
     assertEquals(Reject.INTERNAL_ERROR, crash.code());
     assertTrue(crash.reason().contains("injected"), crash.reason());
-    kit.restart(); // what sharding does at the next message: recovery from the journal
-    Depth d = depth(kit);
+    probe.expectTerminated(book);
+
+    // What sharding does at the next message: a new incarnation recovers from the journal.
+    var again = testKit.spawn(OrderBook.create(symbol));
+    again.tell(new GetDepth(10, probe.ref()));
+    Depth d = assertInstanceOf(Depth.class, probe.receiveMessage());
     assertEquals(1, d.bids().size(), "the failed command left nothing behind");
     assertEquals(100, d.bids().get(0).qty());
-    assertInstanceOf(Accepted.class, place(kit, 3, 1, Side.BUY, 2001, 200));
-    assertEquals(2, depth(kit).bids().size());
+    again.tell(new PlaceOrder(3, 1, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, yen(2001), 200,
+        SelfTradePrevention.NONE, 1003, probe.ref()));
+    assertInstanceOf(Accepted.class, probe.receiveMessage());
   }
 }

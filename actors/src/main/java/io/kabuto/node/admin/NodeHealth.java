@@ -30,9 +30,19 @@ import io.kabuto.persistence.node.Asks;
  * lists, rendered as JSON by the admin server.
  */
 final class NodeHealth {
-  private static final Duration ASK = Duration.ofSeconds(2);
+  /**
+   * Short on purpose: while a shard region is unreachable the cluster-wide sharding stats wait
+   * for it, and /health must stay fast for `cluster status` and failover timing.
+   */
+  private static final Duration ASK = Duration.ofMillis(800);
 
   private NodeHealth() {}
+
+  private static void put(Map<String, Object> h, String key, Object value) {
+    synchronized (h) {
+      h.put(key, value);
+    }
+  }
 
   static CompletionStage<Map<String, Object>> of(ActorSystem<?> system, NodeConfig nc) {
     Cluster cluster = Cluster.get(system);
@@ -60,7 +70,8 @@ final class NodeHealth {
     CompletionStage<Void> books = CompletableFuture.completedFuture(null);
     if (nc.roles().contains(NodeConfig.ROLE_MATCHING)) {
       ClusterSharding sharding = ClusterSharding.get(system);
-      books = Asks.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+      // Both queries run at once; each answers "unknown" rather than hold up the report.
+      CompletionStage<Void> local = Asks.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
               ShardRegion.CurrentShardRegionState>ask(sharding.shardState(),
               r -> new GetShardRegionState(OrderBook.ENTITY_TYPE_KEY, r), ASK, system)
           .thenAccept(s -> {
@@ -68,30 +79,32 @@ final class NodeHealth {
             for (ShardRegion.ShardState sh : s.getShards()) {
               ids.addAll(sh.getEntityIds());
             }
-            h.put("books", List.copyOf(ids));
+            put(h, "books", List.copyOf(ids));
           })
           .exceptionally(e -> {
-            h.put("books", "unknown: " + e.getMessage());
+            put(h, "books", "unknown: " + e.getMessage());
             return null;
+          });
+      CompletionStage<Void> stats = Asks.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+              ShardRegion.ClusterShardingStats>ask(sharding.shardState(),
+              r -> new GetClusterShardingStats(OrderBook.ENTITY_TYPE_KEY, ASK, r),
+              ASK.plusMillis(200), system)
+          .thenAccept(st -> {
+            Map<String, Object> byNode = new TreeMap<>();
+            for (Map.Entry<Address, ShardRegion.ShardRegionStats> e :
+                st.getRegions().entrySet()) {
+              byNode.put(e.getKey().toString(), Map.of(
+                  "shards", e.getValue().getStats().size(),
+                  "books", e.getValue().getStats().values().stream()
+                      .mapToInt(o -> ((Number) o).intValue()).sum()));
+            }
+            put(h, "shards", byNode);
           })
-          .thenCompose(v -> Asks.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-                  ShardRegion.ClusterShardingStats>ask(sharding.shardState(),
-                  r -> new GetClusterShardingStats(OrderBook.ENTITY_TYPE_KEY, ASK, r), ASK, system)
-              .thenAccept(stats -> {
-                Map<String, Object> byNode = new TreeMap<>();
-                for (Map.Entry<Address, ShardRegion.ShardRegionStats> e :
-                    stats.getRegions().entrySet()) {
-                  byNode.put(e.getKey().toString(), Map.of(
-                      "shards", e.getValue().getStats().size(),
-                      "books", e.getValue().getStats().values().stream()
-                          .mapToInt(o -> ((Number) o).intValue()).sum()));
-                }
-                h.put("shards", byNode);
-              })
-              .exceptionally(e -> {
-                h.put("shards", "unknown: " + e.getMessage());
-                return null;
-              }));
+          .exceptionally(e -> {
+            put(h, "shards", "unknown: " + e.getMessage());
+            return null;
+          });
+      books = local.thenCombine(stats, (a, b) -> null);
     }
     boolean journals = system.settings().config()
         .getString("pekko.persistence.journal.plugin").equals("kabuto.journal");
@@ -122,6 +135,10 @@ final class NodeHealth {
     }
     boolean ready = self.status() == MemberStatus.up() && storageOk;
     h.put("ready", ready);
-    return books.thenApply(v -> h);
+    return books.thenApply(v -> {
+      synchronized (h) {
+        return new LinkedHashMap<>(h);
+      }
+    });
   }
 }

@@ -1,5 +1,6 @@
 package io.kabuto.bench;
 
+import io.kabuto.bench.failover.FailoverCommand;
 import io.kabuto.bench.journal.JournalCommand;
 import io.kabuto.bench.matching.MatchingCommand;
 import io.kabuto.cli.KabutoCli;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = KabutoCli.Version.class,
     synopsisSubcommandLabel = "BENCHMARK",
-    subcommands = {MatchingCommand.class, JournalCommand.class},
+    subcommands = {MatchingCommand.class, JournalCommand.class, FailoverCommand.class},
     description = {"Runs a benchmark.", ""},
     footer = {"", "Run 'kabuto bench BENCHMARK --help' for the options of a benchmark."})
 public final class BenchCommand implements Runnable {

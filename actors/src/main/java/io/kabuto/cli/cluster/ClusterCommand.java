@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
       ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Kill.class,
       ClusterCommand.Stop.class, ClusterCommand.Pause.class, ClusterCommand.Resume.class,
       ClusterCommand.Restart.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class,
-      ClusterCommand.Down.class
+      ClusterCommand.Down.class, Watchdog.Cmd.class
     },
     footer = {
       "",
@@ -167,64 +167,76 @@ public final class ClusterCommand implements Callable<Integer> {
       Topology t = topology != null ? Topology.load(topology)
           : nodes != null ? Topology.generated(nodes, 25521) : Topology.defaultTopology(home());
 
-      Netns net = null;
-      if (netns) {
-        net = new Netns(out);
-        String why = net.setup(t);
-        if (why != null) {
-          out.println("--netns: " + why + "; falling back to blackhole partitions (Pekko test mode)");
-          net = null;
-        } else {
-          t = net.rehost(t);
-        }
+      return startCluster(ops, out, t, netns, timeout);
+    }
+  }
+
+  /**
+   * Starts the nodes of a topology in the background (plus the host watchdog), waits until all
+   * are Up and prints the table. Exit code: 0 when all are Up.
+   */
+  static int startCluster(ClusterOps ops, PrintWriter out, Topology t, boolean netns, int timeout)
+      throws IOException {
+    Netns net = null;
+    if (netns) {
+      net = new Netns(out);
+      String why = net.setup(t);
+      if (why != null) {
+        out.println("--netns: " + why + "; falling back to blackhole partitions (Pekko test mode)");
+        net = null;
+      } else {
+        t = net.rehost(t);
       }
-      if (net == null) {
-        for (Topology.Node n : t.nodes()) {
-          for (int p : new int[] {n.port(), n.adminPort()}) {
-            if (!ClusterOps.portFree(n.hostname(), p)) {
-              out.println("port " + n.hostname() + ":" + p + " of " + n.name() + " is in use.");
-              out.println("Stop whatever uses it (another cluster: ./kabuto cluster down, or ./kabuto node), "
-                  + "or pick other ports with --topology FILE.");
-              return KabutoCli.EXIT_FAILURE;
-            }
+    }
+    if (net == null) {
+      for (Topology.Node n : t.nodes()) {
+        for (int p : new int[] {n.port(), n.adminPort()}) {
+          if (!ClusterOps.portFree(n.hostname(), p)) {
+            out.println("port " + n.hostname() + ":" + p + " of " + n.name() + " is in use.");
+            out.println("Stop whatever uses it (another cluster: ./kabuto cluster down, or ./kabuto node), "
+                + "or pick other ports with --topology FILE.");
+            return KabutoCli.EXIT_FAILURE;
           }
         }
       }
-
-      Files.createDirectories(ops.runDir);
-      List<NodeState> states = new ArrayList<>();
-      for (Topology.Node n : t.nodes()) {
-        Files.writeString(ops.confFile(n.name()), t.nodeConfFor(n));
-        List<String> args = new ArrayList<>(List.of("node",
-            "--roles", String.join(",", n.roles()),
-            "--port", Integer.toString(n.port()),
-            "--hostname", n.hostname(),
-            "--seeds", String.join(",", t.seeds()),
-            "--data-dir", ops.dataDir(n.name()).toString(),
-            "--config", ops.confFile(n.name()).toString()));
-        String ns = net == null ? null : Netns.nsName(n.name());
-        states.add(new NodeState(n.name(), n.hostname(), n.port(), n.roles(), ns,
-            ClusterOps.javaCommand(ns, args)));
-      }
-      ClusterState state = new ClusterState(t.name(), net != null, states);
-      state.write(ops.runDir);
-
-      out.println("starting " + states.size() + " nodes of topology " + t.name() + " in " + ops.runDir
-          + (net != null ? " (network namespaces kabuto-<node>)" : ""));
-      for (NodeState n : states) {
-        long pid = ops.start(n);
-        out.println("  " + n.name() + ": pid " + pid + ", log " + ops.logFile(n.name()));
-      }
-      List<String> failed = waitUp(ops, out, states, timeout);
-      printTable(ops, out, states);
-      if (!failed.isEmpty()) {
-        reportFailed(ops, out, failed);
-        return KabutoCli.EXIT_FAILURE;
-      }
-      out.println("cluster up: " + states.size() + " nodes. Next: ./kabuto cluster status, "
-          + "./kabuto cluster kill <node>, ./kabuto cluster down");
-      return KabutoCli.EXIT_OK;
     }
+
+    Files.createDirectories(ops.runDir);
+    List<NodeState> states = new ArrayList<>();
+    for (Topology.Node n : t.nodes()) {
+      Files.writeString(ops.confFile(n.name()), t.nodeConfFor(n));
+      List<String> args = new ArrayList<>(List.of("node",
+          "--roles", String.join(",", n.roles()),
+          "--port", Integer.toString(n.port()),
+          "--hostname", n.hostname(),
+          "--seeds", String.join(",", t.seeds()),
+          "--data-dir", ops.dataDir(n.name()).toString(),
+          "--config", ops.confFile(n.name()).toString()));
+      String ns = net == null ? null : Netns.nsName(n.name());
+      states.add(new NodeState(n.name(), n.hostname(), n.port(), n.roles(), ns,
+          ClusterOps.javaCommand(ns, args)));
+    }
+    ClusterState state = new ClusterState(t.name(), net != null, states);
+    state.write(ops.runDir);
+
+    out.println("starting " + states.size() + " nodes of topology " + t.name() + " in " + ops.runDir
+        + (net != null ? " (network namespaces kabuto-<node>)" : ""));
+    for (NodeState n : states) {
+      long pid = ops.start(n);
+      out.println("  " + n.name() + ": pid " + pid + ", log " + ops.logFile(n.name()));
+    }
+    long wd = Watchdog.start(ops);
+    out.println("  watchdog: pid " + wd + ", log " + Watchdog.logFile(ops.runDir)
+        + " (downs a node at once when its process exits)");
+    List<String> failed = waitUp(ops, out, states, timeout);
+    printTable(ops, out, states);
+    if (!failed.isEmpty()) {
+      reportFailed(ops, out, failed);
+      return KabutoCli.EXIT_FAILURE;
+    }
+    out.println("cluster up: " + states.size() + " nodes. Next: ./kabuto cluster status, "
+        + "./kabuto cluster kill <node>, ./kabuto cluster down");
+    return KabutoCli.EXIT_OK;
   }
 
   static void reportFailed(ClusterOps ops, PrintWriter out, List<String> failed) {
@@ -333,6 +345,7 @@ public final class ClusterCommand implements Callable<Integer> {
         root.put("topology", s.topology());
         root.put("runDir", ops.runDir.toString());
         root.put("netns", s.netns());
+        root.put("watchdog", Watchdog.process(ops.runDir).isPresent());
         ArrayNode arr = root.putArray("nodes");
         for (NodeState n : s.nodes()) {
           ObjectNode o = arr.addObject();
@@ -356,6 +369,7 @@ public final class ClusterCommand implements Callable<Integer> {
       }
 
       out.println("cluster " + s.topology() + " (" + ops.runDir + ")" + (s.netns() ? ", network namespaces" : ""));
+      out.println("watchdog: " + Watchdog.describe(ops.runDir));
       String fmt = "%-8s %-24s %-28s %-8s %-12s %-6s %-18s %s%n";
       out.printf(fmt, "NODE", "ROLES", "ADDRESS", "PID", "STATE", "READY", "SEES", "BOOKS");
       JsonNode view = null;
@@ -847,62 +861,63 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return parent.guard(() -> {
-        ClusterState s = parent.requireState();
-        ClusterOps ops = parent.ops();
-        PrintWriter out = parent.out();
-        Map<NodeState, ProcessHandle> alive = new LinkedHashMap<>();
-        for (NodeState n : s.nodes()) {
-          ops.process(n.name()).ifPresent(p -> alive.put(n, p));
-        }
-        out.println("stopping " + alive.size() + " running nodes (graceful leave, " + timeout + " s timeout)");
-        List<CompletableFuture<Void>> leaves = new ArrayList<>();
-        for (Map.Entry<NodeState, ProcessHandle> e : alive.entrySet()) {
-          if (ClusterOps.isStopped(e.getValue().pid())) {
-            signal(e.getValue().pid(), "CONT");
-          }
-          leaves.add(CompletableFuture.runAsync(() -> {
-            try {
-              ops.post(e.getKey(), "/admin/leave");
-            } catch (IOException ex) {
-              e.getValue().destroy(); // SIGTERM: leaves too, by coordinated shutdown
-            }
-          }));
-        }
-        leaves.forEach(CompletableFuture::join);
-        long start = System.nanoTime();
-        long deadline = start + Duration.ofSeconds(timeout).toNanos();
-        long lastPrint = -1;
-        while (System.nanoTime() < deadline && alive.values().stream().anyMatch(ProcessHandle::isAlive)) {
-          long secs = Duration.ofNanos(System.nanoTime() - start).toSeconds();
-          if (secs - lastPrint >= 2) {
-            List<String> left = alive.entrySet().stream().filter(e -> e.getValue().isAlive())
-                .map(e -> e.getKey().name()).toList();
-            out.println("  waiting for " + String.join(", ", left) + " to exit... " + secs + "s");
-            lastPrint = secs;
-          }
-          ClusterOps.sleep(200);
-        }
-        int killed = 0;
-        for (Map.Entry<NodeState, ProcessHandle> e : alive.entrySet()) {
-          if (e.getValue().isAlive()) {
-            out.println("  " + e.getKey().name() + " did not exit in time: SIGKILL");
-            killAndConfirm(e.getValue());
-            killed++;
-          }
-        }
-        for (NodeState n : s.nodes()) {
-          Files.deleteIfExists(ops.pidFile(n.name()));
-        }
-        if (s.netns()) {
-          new Netns(out).teardown(s);
-        }
-        Files.deleteIfExists(ClusterState.file(ops.runDir));
-        out.println("cluster down: " + (alive.size() - killed) + " nodes left gracefully"
-            + (killed > 0 ? ", " + killed + " killed" : "") + ". Logs and data stay in " + ops.runDir);
-        return KabutoCli.EXIT_OK;
-      });
+      return parent.guard(() -> stopCluster(parent.ops(), parent.out(), parent.requireState(), timeout));
     }
+  }
+
+  /** Stops the watchdog, then every node: graceful leave in parallel, SIGKILL what is left. */
+  static int stopCluster(ClusterOps ops, PrintWriter out, ClusterState s, int timeout) throws IOException {
+    Watchdog.stop(ops, out);
+    Map<NodeState, ProcessHandle> alive = new LinkedHashMap<>();
+    for (NodeState n : s.nodes()) {
+      ops.process(n.name()).ifPresent(p -> alive.put(n, p));
+    }
+    out.println("stopping " + alive.size() + " running nodes (graceful leave, " + timeout + " s timeout)");
+    List<CompletableFuture<Void>> leaves = new ArrayList<>();
+    for (Map.Entry<NodeState, ProcessHandle> e : alive.entrySet()) {
+      if (ClusterOps.isStopped(e.getValue().pid())) {
+        signal(e.getValue().pid(), "CONT");
+      }
+      leaves.add(CompletableFuture.runAsync(() -> {
+        try {
+          ops.post(e.getKey(), "/admin/leave");
+        } catch (IOException ex) {
+          e.getValue().destroy(); // SIGTERM: leaves too, by coordinated shutdown
+        }
+      }));
+    }
+    leaves.forEach(CompletableFuture::join);
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(timeout).toNanos();
+    long lastPrint = -1;
+    while (System.nanoTime() < deadline && alive.values().stream().anyMatch(ProcessHandle::isAlive)) {
+      long secs = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+      if (secs - lastPrint >= 2) {
+        List<String> left = alive.entrySet().stream().filter(e -> e.getValue().isAlive())
+            .map(e -> e.getKey().name()).toList();
+        out.println("  waiting for " + String.join(", ", left) + " to exit... " + secs + "s");
+        lastPrint = secs;
+      }
+      ClusterOps.sleep(200);
+    }
+    int killed = 0;
+    for (Map.Entry<NodeState, ProcessHandle> e : alive.entrySet()) {
+      if (e.getValue().isAlive()) {
+        out.println("  " + e.getKey().name() + " did not exit in time: SIGKILL");
+        killAndConfirm(e.getValue());
+        killed++;
+      }
+    }
+    for (NodeState n : s.nodes()) {
+      Files.deleteIfExists(ops.pidFile(n.name()));
+    }
+    if (s.netns()) {
+      new Netns(out).teardown(s);
+    }
+    Files.deleteIfExists(ClusterState.file(ops.runDir));
+    out.println("cluster down: " + (alive.size() - killed) + " nodes left gracefully"
+        + (killed > 0 ? ", " + killed + " killed" : "") + ". Logs and data stay in " + ops.runDir);
+    return KabutoCli.EXIT_OK;
   }
 
   /** Registers {@code cluster} as a subcommand of {@code kabuto}. */

@@ -1,0 +1,152 @@
+package io.kabuto.cli.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kabuto.cli.KabutoCli;
+import io.kabuto.cli.cluster.ClusterState.NodeState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code ./kabuto cluster} machinery as a Java API (for benchmarks and scenarios): the same
+ * process management, pid files, logs, watchdog and fast-path down as the CLI, in a run dir of
+ * the caller's choosing.
+ */
+public final class LocalCluster {
+  private final ClusterOps ops;
+  private final PrintWriter out;
+  private volatile ClusterState state;
+
+  private LocalCluster(ClusterOps ops, PrintWriter out, ClusterState state) {
+    this.ops = ops;
+    this.out = out;
+    this.state = state;
+  }
+
+  /** What went wrong, with what to do, for the caller to print. */
+  public static final class ClusterFailure extends RuntimeException {
+    public ClusterFailure(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Starts a topology's nodes (and the host watchdog) under {@code runDir}, as {@code ./kabuto
+   * cluster up --run-dir DIR} does, and waits until all are Up.
+   *
+   * @throws ClusterFailure if a port is taken or a node does not come up (the cluster is torn down)
+   */
+  public static LocalCluster up(Path runDir, Topology topology, PrintWriter out, Duration timeout)
+      throws IOException {
+    ClusterOps ops = new ClusterOps(runDir.toAbsolutePath().normalize(), out);
+    ClusterState old = ClusterState.read(ops.runDir);
+    if (old != null && old.names().stream().anyMatch(n -> ops.process(n).isPresent())) {
+      throw new ClusterFailure("a cluster is already running in " + ops.runDir
+          + "; stop it with ./kabuto cluster --run-dir " + ops.runDir + " down");
+    }
+    int rc = ClusterCommand.startCluster(ops, out, topology, false, (int) Math.max(1, timeout.toSeconds()));
+    ClusterState s = ClusterState.read(ops.runDir);
+    LocalCluster c = new LocalCluster(ops, out, s);
+    if (rc != KabutoCli.EXIT_OK) {
+      if (s != null) {
+        c.down(Duration.ofSeconds(5));
+      }
+      throw new ClusterFailure("the cluster did not come up (node logs in " + ops.runDir
+          + "; see the lines above)");
+    }
+    return c;
+  }
+
+  public Path runDir() {
+    return ops.runDir;
+  }
+
+  public List<NodeState> nodes() {
+    return state.nodes();
+  }
+
+  public NodeState node(String name) {
+    return state.node(name);
+  }
+
+  /** The --config file the CLI generated for a node. */
+  public Path confFile(String node) {
+    return ops.confFile(node);
+  }
+
+  public Path logFile(String node) {
+    return ops.logFile(node);
+  }
+
+  /** running, paused, dead, not started. */
+  public String processState(String node) {
+    return ops.processState(node);
+  }
+
+  /** GET /health of a node, or empty if it does not answer within the timeout. */
+  public Optional<JsonNode> health(String node, Duration timeout) {
+    return ops.health(state.node(node), timeout);
+  }
+
+  /** What {@link #kill} did; times are System.nanoTime(). */
+  public record Kill(String node, long pid, long killNanos, long deadNanos, long downPostedNanos,
+      String downedBy) {}
+
+  /**
+   * {@code ./kabuto cluster kill NODE}: SIGKILL, wait until the process is gone, then have a live
+   * node down it at once (the watchdog's fast path). Does not wait for the removal.
+   */
+  public Kill kill(String node) {
+    NodeState n = state.node(node);
+    ProcessHandle p = ops.process(node).orElseThrow(() ->
+        new ClusterFailure(node + " is not running (" + ops.processState(node) + ")"));
+    long t0 = System.nanoTime();
+    if (!ClusterCommand.killAndConfirm(p)) {
+      throw new ClusterFailure(node + " (pid " + p.pid() + ") is still alive 10 s after SIGKILL");
+    }
+    long dead = System.nanoTime();
+    NodeState by = ClusterCommand.downDead(ops, out, state, n);
+    return new Kill(node, p.pid(), t0, dead, System.nanoTime(), by == null ? null : by.name());
+  }
+
+  /** {@code ./kabuto cluster restart NODE} for a dead node: start it again, wait until Up. */
+  public void restart(String node, Duration timeout) throws IOException {
+    NodeState n = state.node(node);
+    ops.process(node).ifPresent(p -> {
+      ClusterCommand.killAndConfirm(p);
+      ClusterCommand.downDead(ops, out, state, n);
+    });
+    long pid = ops.start(n);
+    out.println("  started " + node + " again (pid " + pid + ")");
+    List<String> failed = ClusterCommand.waitUp(ops, out, List.of(n), (int) Math.max(1, timeout.toSeconds()));
+    if (!failed.isEmpty()) {
+      ClusterCommand.reportFailed(ops, out, failed);
+      throw new ClusterFailure(node + " did not come back Up within " + timeout.toSeconds() + " s");
+    }
+  }
+
+  /** Whether the host watchdog runs. */
+  public boolean watchdogRunning() {
+    return Watchdog.process(ops.runDir).isPresent();
+  }
+
+  /** {@code ./kabuto cluster down}: watchdog, then graceful leave, SIGKILL after the timeout. */
+  public void down(Duration timeout) {
+    try {
+      ClusterCommand.stopCluster(ops, out, state, (int) Math.max(1, timeout.toSeconds()));
+    } catch (IOException e) {
+      out.println("cluster down: " + e.getMessage());
+    }
+  }
+
+  /** Last-resort teardown (a JVM shutdown hook): SIGKILL the watchdog and every node now. */
+  public void killAll() {
+    Watchdog.process(ops.runDir).ifPresent(ProcessHandle::destroyForcibly);
+    for (NodeState n : state.nodes()) {
+      ops.process(n.name()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+}

@@ -66,6 +66,8 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   }
 
   private static final int MAX_PROMISE_ROUNDS = 20;
+  /** Rounds of 200 ms to wait for replicas that are catching up (a cold start): 10 s. */
+  private static final int CATCH_UP_ROUNDS = 50;
 
   private final ActorSystem<?> system;
   private final StorageReplicas replicas;
@@ -191,7 +193,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
           }
           long catchingUp = answers.stream()
               .filter(a -> a.outcome() == Outcome.OK && !a.voter()).count();
-          if (catchingUp > 0 && round < MAX_PROMISE_ROUNDS) {
+          if (catchingUp > 0 && round < CATCH_UP_ROUNDS) {
             // Replicas that are still catching up (just started) will vote shortly.
             long next = Math.max(higher, epoch) + 1;
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(

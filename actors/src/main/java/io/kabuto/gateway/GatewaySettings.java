@@ -1,0 +1,22 @@
+package io.kabuto.gateway;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code kabuto.gateway}: how gateways reach the books and who may use them.
+ *
+ * @param attemptTimeout how long one attempt to reach a book waits before it is retried
+ * @param bookDeadline how long a request is retried before EXCHANGE_UNAVAILABLE
+ * @param participants the participants, by name (SenderCompID)
+ */
+public record GatewaySettings(Duration attemptTimeout, Duration bookDeadline,
+    String adminToken, Map<String, Participant> participants) {
+
+  public static GatewaySettings fromConfig(Config root) {
+    Config c = root.getConfig("kabuto.gateway");
+    return new GatewaySettings(c.getDuration("attempt-timeout"), c.getDuration("book-deadline"),
+        c.getString("admin-token"), Participant.fromConfig(root));
+  }
+}

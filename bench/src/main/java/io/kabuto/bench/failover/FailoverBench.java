@@ -357,9 +357,12 @@ public final class FailoverBench {
     long k = System.nanoTime();
     killNanos = k;
     LocalCluster.Kill kill = cluster.kill(host);
-    waitFor(RECOVERY_MAX, () -> firstAckAfterKill.get() != 0,
-        o.symbol() + " acknowledged nothing within " + RECOVERY_MAX.toSeconds() + " s of killing " + host
-            + "; see the logs in " + cluster.runDir());
+    try {
+      waitFor(RECOVERY_MAX, () -> firstAckAfterKill.get() != 0, "");
+    } catch (BenchFailure e) {
+      throw new BenchFailure(o.symbol() + " acknowledged nothing within " + RECOVERY_MAX.toSeconds()
+          + " s of killing " + host + diagnose(t) + "; see the node logs in " + cluster.runDir());
+    }
     long ack = firstAckAfterKill.get();
     view.stop();
     Run r = new Run(host, view.newHost, ms(kill.deadNanos(), k), ms(kill.downPostedNanos(), k),
@@ -431,6 +434,24 @@ public final class FailoverBench {
         th.join(4000);
       }
     }
+  }
+
+  /** Known causes of a book that never recovers, from the survivors' logs. */
+  private String diagnose(Topology t) {
+    for (Topology.Node n : t.nodes()) {
+      try {
+        String log = Files.readString(cluster.logFile(n.name()));
+        if (log.contains("OversizedPayloadException") && log.contains("ReadReply")) {
+          return " (" + n.name() + "'s log: a storage ReadReply was larger than Artery's maximum-frame-size "
+              + "and was dropped, so the book's recovery on a node without a local replica times out "
+              + "again and again; the book's journal has grown past 256 KiB and its snapshots are "
+              + "oversized too)";
+        }
+      } catch (IOException e) {
+        // no log
+      }
+    }
+    return "";
   }
 
   private boolean hosts(JsonNode health) {

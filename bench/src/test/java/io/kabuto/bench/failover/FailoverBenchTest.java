@@ -27,7 +27,7 @@ class FailoverBenchTest {
       "failover: median=(\\d+\\.\\d{2}) max=(\\d+\\.\\d{2}) runs=(\\d+) lost-acks=(\\d+)");
 
   @Test
-  @Timeout(150)
+  @Timeout(240)
   void oneRunOnThreeNodes(@TempDir Path tmp) throws Exception {
     List<Integer> ports = new ArrayList<>();
     while (ports.size() < 3) {

@@ -229,20 +229,40 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
         incarnations.put(pid, new Incarnation(epoch, List.of()));
         return CompletableFuture.completedFuture(highest);
       }
-      int q = settings.quorum();
-      return QuorumCall.<StorageNode.Command, AppendReply>call(replicas.visible(),
-              r -> new StorageNode.Append(pid, epoch, entries, 0, r), settings.requestTimeout(),
-              system, a -> count(a, Outcome.OK) >= q)
-          .thenApply(written -> {
-            if (count(written, Outcome.OK) < q) {
-              throw new QuorumException("recovery of " + pid + ": re-writing " + entries.size()
-                  + " entries above " + finalBase + " under epoch " + epoch + " failed: "
-                  + describe(written, q));
-            }
-            incarnations.put(pid, new Incarnation(epoch, entries));
-            return highest;
-          });
+      return rewrite(pid, epoch, entries, 0, finalBase).thenApply(v -> {
+        incarnations.put(pid, new Incarnation(epoch, entries));
+        return highest;
+      });
     });
+  }
+
+  /** Re-writes {@code entries} from {@code from} on under {@code epoch}, in pages, each to a majority. */
+  private CompletionStage<Void> rewrite(String pid, long epoch, List<Entry> entries, int from,
+      long base) {
+    if (from >= entries.size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    int to = from;
+    long bytes = 0;
+    while (to < entries.size()
+        && (to == from || bytes + entries.get(to).payload().length <= StorageNode.MAX_PAGE_BYTES)) {
+      bytes += entries.get(to).payload().length + 32;
+      to++;
+    }
+    List<Entry> page = entries.subList(from, to);
+    int end = to;
+    int q = settings.quorum();
+    return QuorumCall.<StorageNode.Command, AppendReply>call(replicas.visible(),
+            r -> new StorageNode.Append(pid, epoch, List.copyOf(page), 0, r),
+            settings.requestTimeout(), system, a -> count(a, Outcome.OK) >= q)
+        .thenCompose(written -> {
+          if (count(written, Outcome.OK) < q) {
+            throw new QuorumException("recovery of " + pid + ": re-writing " + entries.size()
+                + " entries above " + base + " under epoch " + epoch + " failed: "
+                + describe(written, q));
+          }
+          return rewrite(pid, epoch, entries, end, base);
+        });
   }
 
   /** Reads the winning entries from their holders, in runs of consecutive sequence numbers. */
@@ -259,7 +279,6 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     }
     long fromSeq = first.seqNr();
     long toSeq = choices.get(end).seqNr();
-    int next = end + 1;
     ActorRef<StorageNode.Command> ref = replicas.visible().get(holder);
     if (ref == null) {
       return CompletableFuture.failedFuture(new QuorumException("recovery of " + pid
@@ -269,7 +288,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
             ref, r -> new StorageNode.Read(pid, fromSeq, toSeq, toSeq - fromSeq + 1, r),
             settings.requestTimeout(), system)
         .thenCompose(reply -> {
-          if (reply.outcome() != Outcome.OK || reply.entries().size() != toSeq - fromSeq + 1) {
+          if (reply.outcome() != Outcome.OK || reply.entries().isEmpty()) {
             throw new QuorumException("recovery of " + pid + ": reading " + fromSeq + ".."
                 + toSeq + " from " + holder + " failed: " + reply.outcome() + " " + reply.error());
           }
@@ -282,7 +301,8 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
             }
             acc.add(e);
           }
-          return fetch(pid, choices, next, acc);
+          // A reply is one page (bounded in bytes): go on from where it ended.
+          return fetch(pid, choices, index + reply.entries().size(), acc);
         });
   }
 

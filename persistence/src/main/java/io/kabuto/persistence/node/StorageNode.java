@@ -64,6 +64,12 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
   public static final ServiceKey<Command> SERVICE_KEY =
       ServiceKey.create(Command.class, "kabuto-storage-node");
 
+  /**
+   * Most payload bytes one read reply or append carries: well under Artery's remote frame
+   * (pekko.remote.artery.advanced.maximum-frame-size), so that a long log moves in pages.
+   */
+  public static final int MAX_PAGE_BYTES = 96 * 1024;
+
   /** Actor name of the storage node of replica {@code replicaId}. */
   public static String actorName(String replicaId) {
     return "storage-" + replicaId;
@@ -338,9 +344,16 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
       return this;
     }
     reply(onIo(() -> {
+      // A reply must fit one remote frame: stop at the byte budget (at least one entry); the
+      // reader asks again from where this page ends.
       List<Entry> out = new ArrayList<>();
+      long bytes = 0;
       for (LogEntry e : replicaLog.read(r.pid(), r.fromSeqNr(), r.toSeqNr(), r.max())) {
+        if (!out.isEmpty() && bytes + e.payload().length > MAX_PAGE_BYTES) {
+          break;
+        }
         out.add(new Entry(e.seqNr(), e.epoch(), e.payload()));
+        bytes += e.payload().length + 32;
       }
       return new ReadReply(settings.replicaId(), r.pid(), Outcome.OK, out,
           store.highestSeqNr(r.pid()), store.deletedTo(r.pid()), null);

@@ -169,6 +169,34 @@ class ReplicatedJournalTest {
   }
 
   @Test
+  void a_history_larger_than_a_remote_frame_recovers_on_another_node_and_catches_up()
+      throws Exception {
+    try (StorageTestCluster c = new StorageTestCluster(THREE, "")) {
+      c.startStorage("s1");
+      c.startStorage("s2");
+      ActorSystem<Void> s3 = c.startStorage("s3");
+      ActorSystem<Void> w = c.startWriter("w");
+      ActorRef<TestLog.Command> book = c.spawn(w, TestLog.create("book-big"), "book-big");
+      c.kill(s3);
+      for (long v = 1; v <= 40; v++) { // 40 x 20 KB: 800 KB, three times Artery's 256 KiB frame
+        long value = v;
+        AskPattern.<TestLog.Command, Long>ask(book, r -> new TestLog.WriteBig(value, 20_000, r),
+            Duration.ofSeconds(6), w.scheduler()).toCompletableFuture().join();
+      }
+      ActorSystem<Void> w2 = c.startWriter("w2");
+      ActorRef<TestLog.Command> again = c.spawn(w2, TestLog.create("book-big"), "book-big");
+      assertEquals(range(1, 40), read(w2, again, Duration.ofSeconds(20)),
+          "recovery reads and re-writes the history in pages");
+      ActorSystem<Void> s3b = c.startStorage("s3");
+      ActorRef<StorageNode.Command> ref = c.storageRef(s3b, "s3");
+      await("s3 catches up the big history", Duration.ofSeconds(30),
+          () -> status(s3b, ref).upToDate());
+      assertEquals(40, StorageTestCluster.<StorageProtocol.ReadReply>ask(s3b, ref,
+          x -> new StorageNode.Read("book-big", 1, 1, 1, x)).highestSeqNr());
+    }
+  }
+
+  @Test
   void a_replica_that_was_down_catches_up_and_serves_again() throws Exception {
     try (StorageTestCluster c = new StorageTestCluster(THREE, "")) {
       c.startStorage("s1");

@@ -15,7 +15,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * A persistent actor for the storage tests: it journals numbers and answers only once they are
  * persisted; its state is every number it recovered or wrote, in order.
  */
-final class TestLog extends EventSourcedBehavior<TestLog.Command, TestLog.Written, TestLog.State> {
+final class TestLog extends EventSourcedBehavior<TestLog.Command, TestLog.Event, TestLog.State> {
 
   interface Command extends CborSerializable {}
 
@@ -23,7 +23,16 @@ final class TestLog extends EventSourcedBehavior<TestLog.Command, TestLog.Writte
 
   record Get(ActorRef<List<Long>> replyTo) implements Command {}
 
-  record Written(long value) implements CborSerializable {}
+  interface Event extends CborSerializable {
+    long value();
+  }
+
+  record Written(long value) implements Event {}
+
+  /** A big event: its padding makes a long history span many remote frames. */
+  record WrittenBig(long value, String pad) implements Event {}
+
+  record WriteBig(long value, int bytes, ActorRef<Long> replyTo) implements Command {}
 
   /** Snapshots go through the snapshot store, so the state is serializable too. */
   record State(List<Long> values) implements CborSerializable {
@@ -55,18 +64,21 @@ final class TestLog extends EventSourcedBehavior<TestLog.Command, TestLog.Writte
   }
 
   @Override
-  public CommandHandler<Command, Written, State> commandHandler() {
+  public CommandHandler<Command, Event, State> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Write.class, (s, w) -> Effect().persist(new Written(w.value()))
+            .thenReply(w.replyTo(), st -> w.value()))
+        .onCommand(WriteBig.class, (s, w) -> Effect()
+            .persist(new WrittenBig(w.value(), "x".repeat(w.bytes())))
             .thenReply(w.replyTo(), st -> w.value()))
         .onCommand(Get.class, (s, g) -> Effect().reply(g.replyTo(), List.copyOf(s.values())))
         .build();
   }
 
   @Override
-  public EventHandler<State, Written> eventHandler() {
+  public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Written.class, (s, e) -> s.plus(e.value())).build();
+        .onEvent(Event.class, (s, e) -> s.plus(e.value())).build();
   }
 
   @Override

@@ -63,6 +63,14 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   /** The participant's connection dropped (FIX logout/disconnect, WebSocket closed). */
   public record Disconnected(long time) implements Command {}
 
+  /**
+   * Also send every later reply of this session (from any front-end) to {@code subscriber}, until
+   * it stops or unsubscribes: the HTTP gateway's WebSocket execution stream.
+   */
+  public record Subscribe(ActorRef<Reply> subscriber) implements Command {}
+
+  public record Unsubscribe(ActorRef<Reply> subscriber) implements Command {}
+
   private record BookAnswered(Pending pending, OrderBook.Response response, Throwable failure)
       implements Command {}
 
@@ -108,6 +116,7 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   private final Map<String, Known> orders = new HashMap<>();
   private final Map<String, Reply> cancelsAndReplaces = new HashMap<>();
   private boolean killed;
+  private final java.util.Set<ActorRef<Reply>> subscribers = new java.util.HashSet<>();
 
   private ParticipantSession(ActorContext<Command> ctx, Participant participant,
       GatewaySettings settings, ActorRef<ShardingEnvelope<OrderBook.Command>> books) {
@@ -130,6 +139,16 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
         .onMessage(Disconnected.class, this::onDisconnected)
         .onMessage(BookAnswered.class, this::onBookAnswered)
         .onMessage(Retry.class, r -> send(r.pending()))
+        .onMessage(Subscribe.class, s -> {
+          if (subscribers.add(s.subscriber())) {
+            getContext().watchWith(s.subscriber(), new Unsubscribe(s.subscriber()));
+          }
+          return this;
+        })
+        .onMessage(Unsubscribe.class, u -> {
+          subscribers.remove(u.subscriber());
+          return this;
+        })
         .build();
   }
 
@@ -299,14 +318,17 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
     if (p.replyTo() != null) {
       p.replyTo().tell(answer);
     }
+    subscribers.forEach(s -> s.tell(answer));
     return this;
   }
 
   private Behavior<Command> refuse(ActorRef<Reply> to, String clOrdId, GatewayReject code,
       String reason) {
+    Refused refused = new Refused(clOrdId, code, reason == null ? code.reason() : reason);
     if (to != null) {
-      to.tell(new Refused(clOrdId, code, reason == null ? code.reason() : reason));
+      to.tell(refused);
     }
+    subscribers.forEach(s -> s.tell(refused));
     return this;
   }
 

@@ -1,0 +1,459 @@
+package io.kabuto.gateway.http;
+
+import com.typesafe.config.Config;
+import io.kabuto.book.OrderBook;
+import io.kabuto.gateway.Gateway;
+import io.kabuto.gateway.GatewayReject;
+import io.kabuto.gateway.Participant;
+import io.kabuto.gateway.ParticipantSession;
+import io.kabuto.gateway.http.OrderJson.BadRequest;
+import io.kabuto.market.MarketClock;
+import io.kabuto.market.MarketRoutes;
+import io.kabuto.market.MarketSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.CompletionStrategy;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The HTTP/JSON and WebSocket order-entry gateway ({@code kabuto.gateway.http}), on role
+ * {@code gateway}. Every request is authenticated with {@code Authorization: Bearer TOKEN} (a
+ * participant's token; the admin token for {@code /admin}) and handed to the participant's
+ * {@link ParticipantSession}, the actor that owns the participant's state (ClOrdIDs, limits, kill
+ * switch, retries while a book fails over).
+ *
+ * <ul>
+ *   <li>{@code POST /orders}: a new order; {@code DELETE /orders/{clOrdId}[?cancelClOrdId=]}:
+ *       cancel; {@code PATCH /orders/{clOrdId}} {@code {"clOrdId","price","qty"}}: replace;
+ *       {@code GET /orders/{clOrdId}}: lookup (own ClOrdIDs only);
+ *   <li>{@code GET /books/{symbol}/depth[?levels=N]}, {@code GET /market/status};
+ *   <li>{@code POST|DELETE /admin/participants/{name}/kill-switch} (admin token);
+ *   <li>WebSocket {@code /ws/executions} (this participant's order answers and fills) and
+ *       {@code /ws/market/{symbol}} (book snapshots when they change).
+ * </ul>
+ *
+ * Every error is a JSON {@code {"error": reason, "code": CODE}} with a 4xx status, or 503 when
+ * the book did not answer before {@code kabuto.gateway.book-deadline}.
+ */
+public final class HttpGateway extends AllDirectives {
+  /** Request bodies above this are refused with 413. */
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private static final Map<ActorSystem<?>, Integer> BOUND = new ConcurrentHashMap<>();
+
+  private final ActorSystem<?> system;
+  private final Gateway gateway;
+  private final Duration askTimeout;
+  private final MarketClock clock;
+  private final Duration marketInterval = Duration.ofMillis(200);
+
+  HttpGateway(ActorSystem<?> system) {
+    this.system = system;
+    this.gateway = Gateway.get(system);
+    this.askTimeout = gateway.settings().bookDeadline().plusSeconds(5);
+    this.clock = new MarketClock(MarketSettings.fromConfig(system.settings().config()));
+  }
+
+  /** {@code kabuto.gateway.http.port}, or the Artery port + 20000 when it is -1 (0 stays 0). */
+  public static int port(Config config) {
+    int p = config.hasPath("kabuto.gateway.http.port")
+        ? config.getInt("kabuto.gateway.http.port") : -1;
+    if (p >= 0) {
+      return p;
+    }
+    int artery = config.getInt("pekko.remote.artery.canonical.port");
+    return artery == 0 ? 0 : artery + 20_000;
+  }
+
+  public static String hostname(Config config) {
+    return config.hasPath("kabuto.gateway.http.hostname")
+        ? config.getString("kabuto.gateway.http.hostname")
+        : config.getString("pekko.remote.artery.canonical.hostname");
+  }
+
+  /** The port this system's HTTP gateway is bound to, once bound. */
+  public static Optional<Integer> boundPort(ActorSystem<?> system) {
+    return Optional.ofNullable(BOUND.get(system));
+  }
+
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
+    Config c = system.settings().config();
+    HttpGateway g = new HttpGateway(system);
+    return Http.get(system).newServerAt(hostname(c), port(c)).bind(g.route())
+        .thenApply(b -> {
+          BOUND.put(system, b.localAddress().getPort());
+          system.getWhenTerminated().thenRun(() -> BOUND.remove(system));
+          return b;
+        });
+  }
+
+  // ================================================================ routes
+
+  Route route() {
+    Route api = concat(
+        pathPrefix("orders", () -> concat(
+            pathEnd(() -> post(() -> participant(this::newOrder))),
+            path(PathMatchers.segment(), id -> concat(
+                delete(() -> participant(p -> parameterOptional("cancelClOrdId",
+                    c -> cancel(p, id, c)))),
+                patch(() -> participant(p -> replace(p, id))),
+                get(() -> participant(p -> lookup(p, id))))))),
+        pathPrefix("books", () -> path(PathMatchers.segment().slash("depth"),
+            sym -> get(() -> participant(p -> parameterOptional("levels",
+                l -> depth(sym, l)))))),
+        path(PathMatchers.segment("market").slash("status"),
+            () -> get(() -> participant(p -> onSuccess(MarketRoutes.status(system),
+                m -> json(StatusCodes.OK, m))))),
+        pathPrefix("admin", () -> path(PathMatchers.segment("participants")
+            .slash(PathMatchers.segment()).slash("kill-switch"), name -> concat(
+                post(() -> admin(() -> killSwitch(name, true))),
+                delete(() -> admin(() -> killSwitch(name, false)))))),
+        pathPrefix("ws", () -> concat(
+            path("executions", () -> participant(this::executions)),
+            path(PathMatchers.segment("market").slash(PathMatchers.segment()),
+                sym -> participant(p -> marketFeed(sym))))));
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(e -> {
+          system.log().error("HTTP gateway: request failed", e);
+          return json(StatusCodes.INTERNAL_SERVER_ERROR,
+              OrderJson.error("INTERNAL_ERROR", "the gateway failed on this request: " + e));
+        })
+        .build();
+  }
+
+  /** Pekko's rejections (404, 405, missing WebSocket upgrade...) as JSON. */
+  private RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(resp -> {
+      if (resp.entity() instanceof HttpEntity.Strict s
+          && !s.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+        String text = s.getData().utf8String();
+        return resp.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+            OrderJson.write(OrderJson.error(codeOf(resp.status()), text))));
+      }
+      return resp;
+    });
+  }
+
+  private static String codeOf(StatusCode s) {
+    return switch (s.intValue()) {
+      case 404 -> "NOT_FOUND";
+      case 405 -> "METHOD_NOT_ALLOWED";
+      case 413 -> "TOO_LARGE";
+      default -> s.intValue() >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+    };
+  }
+
+  // ---------------------------------------------------------------- auth
+
+  /** The bearer token of the request (header, or {@code ?token=} for WebSocket clients). */
+  private Route token(Function<Optional<String>, Route> inner) {
+    return optionalHeaderValueByName("Authorization", h -> parameterOptional("token", q -> {
+      Optional<String> t = h.filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+          .map(v -> v.substring(7).trim());
+      return inner.apply(t.isPresent() ? t : q);
+    }));
+  }
+
+  private Route participant(Function<Participant, Route> inner) {
+    return token(t -> {
+      if (t.isEmpty()) {
+        return unauthorized("missing bearer token: send 'Authorization: Bearer TOKEN'");
+      }
+      Optional<Participant> p = gateway.byToken(t.get());
+      return p.isPresent() ? inner.apply(p.get()) : unauthorized("unknown bearer token");
+    });
+  }
+
+  private Route admin(java.util.function.Supplier<Route> inner) {
+    return token(t -> {
+      if (t.isEmpty()) {
+        return unauthorized("missing bearer token: admin operations need the admin token");
+      }
+      if (!gateway.isAdmin(t.get())) {
+        return json(StatusCodes.FORBIDDEN,
+            OrderJson.error("FORBIDDEN", "admin operations need the admin token"));
+      }
+      return inner.get();
+    });
+  }
+
+  private Route unauthorized(String reason) {
+    return respondWithHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+            "WWW-Authenticate", "Bearer realm=\"kabuto\""),
+        () -> json(StatusCodes.UNAUTHORIZED, OrderJson.error("UNAUTHORIZED", reason)));
+  }
+
+  // ---------------------------------------------------------------- bodies
+
+  private record Body(byte[] bytes, Throwable failure) {}
+
+  /** The request body, at most {@link #MAX_BODY_BYTES}; else 413. */
+  private Route body(Function<byte[], Route> inner) {
+    return extractRequest(req -> {
+      HttpRequest r = req;
+      if (r.entity().getContentLengthOption().isPresent()
+          && r.entity().getContentLengthOption().getAsLong() > MAX_BODY_BYTES) {
+        r.discardEntityBytes(system);
+        return tooLarge();
+      }
+      CompletionStage<Body> read = r.entity().toStrict(5_000, MAX_BODY_BYTES, system)
+          .handle((s, e) -> e == null ? new Body(s.getData().toArray(), null) : new Body(null, e));
+      return onSuccess(read, b -> {
+        if (b.failure() == null) {
+          return inner.apply(b.bytes());
+        }
+        Throwable e = b.failure() instanceof CompletionException ce && ce.getCause() != null
+            ? ce.getCause() : b.failure();
+        if (e instanceof EntityStreamSizeException) {
+          return tooLarge();
+        }
+        return json(StatusCodes.BAD_REQUEST,
+            OrderJson.error(GatewayReject.INVALID.name(), "cannot read the body: " + e));
+      });
+    });
+  }
+
+  private Route tooLarge() {
+    return json(StatusCodes.PAYLOAD_TOO_LARGE, OrderJson.error("TOO_LARGE",
+        "request body above " + MAX_BODY_BYTES + " bytes"));
+  }
+
+  private Route badRequest(BadRequest e) {
+    return json(StatusCodes.BAD_REQUEST, OrderJson.error(e.code, e.getMessage()));
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  private Route newOrder(Participant p) {
+    return body(bytes -> {
+      OrderJson.NewOrderBody o;
+      try {
+        o = OrderJson.newOrder(bytes);
+      } catch (BadRequest e) {
+        return badRequest(e);
+      }
+      long now = clock.now();
+      return answer(p, r -> new ParticipantSession.NewOrder(o.clOrdId(), o.symbol(), o.side(),
+          o.type(), o.tif(), o.price(), o.qty(), now, r));
+    });
+  }
+
+  private Route cancel(Participant p, String clOrdId, Optional<String> cancelClOrdId) {
+    if (!OrderJson.validClOrdId(clOrdId)
+        || (cancelClOrdId.isPresent() && !OrderJson.validClOrdId(cancelClOrdId.get()))) {
+      return badRequest(new BadRequest("ClOrdIDs are 1-64 printable ASCII characters"));
+    }
+    // The default cancel ClOrdID is derived, so a resent DELETE gets the first answer again.
+    String id = cancelClOrdId.orElse("cancel:" + clOrdId);
+    long now = clock.now();
+    return answer(p, r -> new ParticipantSession.CancelOrder(id, clOrdId, now, r));
+  }
+
+  private Route replace(Participant p, String origClOrdId) {
+    if (!OrderJson.validClOrdId(origClOrdId)) {
+      return badRequest(new BadRequest("ClOrdIDs are 1-64 printable ASCII characters"));
+    }
+    return body(bytes -> {
+      OrderJson.ReplaceBody b;
+      try {
+        b = OrderJson.replace(bytes);
+      } catch (BadRequest e) {
+        return badRequest(e);
+      }
+      long now = clock.now();
+      return answer(p, r -> new ParticipantSession.ReplaceOrder(b.clOrdId(), origClOrdId,
+          b.price(), b.qty(), now, r));
+    });
+  }
+
+  private Route lookup(Participant p, String clOrdId) {
+    if (!OrderJson.validClOrdId(clOrdId)) {
+      return badRequest(new BadRequest("ClOrdIDs are 1-64 printable ASCII characters"));
+    }
+    return answer(p, r -> new ParticipantSession.GetOrder(clOrdId, r));
+  }
+
+  /** Asks the participant's session and answers its reply with the matching status. */
+  private Route answer(Participant p,
+      Function<ActorRef<ParticipantSession.Reply>, ParticipantSession.Command> command) {
+    CompletionStage<ParticipantSession.Reply> reply = AskPattern.ask(gateway.session(p),
+        command::apply, askTimeout, system.scheduler());
+    return onSuccess(reply.handle((r, e) -> r != null ? r
+            : new ParticipantSession.Refused(null, GatewayReject.EXCHANGE_UNAVAILABLE,
+                GatewayReject.EXCHANGE_UNAVAILABLE.reason() + " (no answer in " + askTimeout + ")")),
+        r -> json(status(r), OrderJson.reply(r)));
+  }
+
+  static StatusCode status(ParticipantSession.Reply r) {
+    if (r instanceof ParticipantSession.Refused f) {
+      return switch (f.code()) {
+        case RATE_LIMITED -> StatusCodes.TOO_MANY_REQUESTS;
+        case KILL_SWITCH -> StatusCodes.FORBIDDEN;
+        case DUPLICATE_CLORDID -> StatusCodes.CONFLICT;
+        case QUANTITY_LIMIT, NOTIONAL_LIMIT -> StatusCodes.UNPROCESSABLE_ENTITY;
+        case UNKNOWN_CLORDID -> StatusCodes.NOT_FOUND;
+        case EXCHANGE_UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+        case INVALID -> StatusCodes.BAD_REQUEST;
+      };
+    }
+    if (r instanceof ParticipantSession.Answer a && a.book() instanceof OrderBook.Rejected rej) {
+      return switch (rej.code()) {
+        case INTERNAL_ERROR -> StatusCodes.SERVICE_UNAVAILABLE;
+        default -> StatusCodes.UNPROCESSABLE_ENTITY;
+      };
+    }
+    return StatusCodes.OK;
+  }
+
+  // ---------------------------------------------------------------- market data
+
+  private CompletionStage<OrderBook.Response> askDepth(String symbol, int levels) {
+    return AskPattern.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>ask(gateway.books(),
+        r -> new ShardingEnvelope<>(symbol, new OrderBook.GetDepth(levels, r)),
+        gateway.settings().attemptTimeout().plusSeconds(2), system.scheduler());
+  }
+
+  private Route depth(String symbol, Optional<String> levelsParam) {
+    if (!OrderJson.SYMBOL.matcher(symbol).matches()) {
+      return badRequest(new BadRequest("symbol must be 1-20 of A-Z a-z 0-9 . _ -"));
+    }
+    int levels;
+    try {
+      levels = levelsParam.map(Integer::parseInt).orElse(10);
+    } catch (NumberFormatException e) {
+      levels = -1;
+    }
+    if (levels < 1 || levels > OrderBook.MAX_DEPTH_LEVELS) {
+      return badRequest(new BadRequest("levels must be 1.." + OrderBook.MAX_DEPTH_LEVELS));
+    }
+    return onSuccess(askDepth(symbol, levels).handle((r, e) -> r != null ? r : e), r -> {
+      if (r instanceof OrderBook.Depth d) {
+        return json(StatusCodes.OK, OrderJson.depth(d));
+      }
+      if (r instanceof OrderBook.Rejected rej) {
+        return json(rej.code() == OrderBook.NO_BOOK ? StatusCodes.NOT_FOUND
+            : StatusCodes.UNPROCESSABLE_ENTITY, OrderJson.error(rej.code().name(), rej.reason()));
+      }
+      return json(StatusCodes.SERVICE_UNAVAILABLE, OrderJson.error(
+          GatewayReject.EXCHANGE_UNAVAILABLE.name(), "the book did not answer: " + r));
+    });
+  }
+
+  /** Book snapshots every 200 ms, sent only when the book changed (its seq or phase). */
+  private Route marketFeed(String symbol) {
+    if (!OrderJson.SYMBOL.matcher(symbol).matches()) {
+      return badRequest(new BadRequest("symbol must be 1-20 of A-Z a-z 0-9 . _ -"));
+    }
+    Source<Message, ?> snapshots = Source.tick(Duration.ZERO, marketInterval, "tick")
+        .mapAsync(1, t -> askDepth(symbol, 10).handle((r, e) -> Optional.ofNullable(r)))
+        .statefulMapConcat(() -> {
+          Object[] last = {null};
+          long[] n = {0};
+          return r -> {
+            if (r.isEmpty() || !(r.get() instanceof OrderBook.Depth d)) {
+              return List.<Message>of();
+            }
+            Map<String, Object> doc = OrderJson.depth(d);
+            String key = OrderJson.write(doc);
+            if (key.equals(last[0])) {
+              return List.<Message>of();
+            }
+            last[0] = key;
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("type", "depth");
+            out.put("snapshot", ++n[0]);
+            out.putAll(doc);
+            return List.<Message>of(TextMessage.create(OrderJson.write(out)));
+          };
+        });
+    return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(Sink.ignore(), snapshots));
+  }
+
+  /** This participant's order answers, refusals and fills, as the session produces them. */
+  private Route executions(Participant p) {
+    ActorRef<ParticipantSession.Command> session = gateway.session(p);
+    Source<Message, NotUsed> replies = Source.<Object>actorRef(
+            m -> Optional.<CompletionStrategy>empty(),
+            m -> Optional.empty(), 1024, OverflowStrategy.fail())
+        .mapMaterializedValue(classic -> {
+          session.tell(new ParticipantSession.Subscribe(Adapter.toTyped(classic)));
+          return NotUsed.getInstance();
+        })
+        .filter(m -> m instanceof ParticipantSession.Reply r && !isLookup(r))
+        .map(m -> (Message) TextMessage.create(
+            OrderJson.write(withType((ParticipantSession.Reply) m))));
+    return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(Sink.ignore(), replies));
+  }
+
+  private static boolean isLookup(ParticipantSession.Reply r) {
+    return r instanceof ParticipantSession.Answer a && a.book() instanceof OrderBook.OrderStatus;
+  }
+
+  private static Map<String, Object> withType(ParticipantSession.Reply r) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("type", "execution");
+    out.putAll(OrderJson.reply(r));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- admin
+
+  private Route killSwitch(String name, boolean engage) {
+    Participant p = gateway.settings().participants().get(name);
+    if (p == null) {
+      return json(StatusCodes.NOT_FOUND, OrderJson.error("UNKNOWN_PARTICIPANT",
+          "no participant '" + OrderJson.clip(name) + "'"));
+    }
+    long now = clock.now();
+    CompletionStage<ParticipantSession.Reply> r = AskPattern.ask(gateway.session(p),
+        ref -> new ParticipantSession.KillSwitch(engage, now, ref), askTimeout,
+        system.scheduler());
+    return onSuccess(r, reply -> {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("participant", name);
+      m.putAll(OrderJson.reply(reply));
+      return json(StatusCodes.OK, m);
+    });
+  }
+
+  private Route json(StatusCode status, Object body) {
+    return complete(status, HttpEntities.create(ContentTypes.APPLICATION_JSON,
+        OrderJson.write(body)));
+  }
+}

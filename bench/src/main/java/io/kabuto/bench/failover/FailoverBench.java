@@ -304,8 +304,22 @@ public final class FailoverBench {
         MAX_IN_FLIGHT);
 
     List<Run> runs = new ArrayList<>();
+    int discarded = 0;
     for (int i = 1; i <= o.runs(); i++) {
-      runs.add(oneRun(i, t));
+      Run r = oneRun(i, t);
+      // The book moved away just before the kill (sharding rebalances shards onto a restarted
+      // node): the killed node did not host it, so this run measured nothing. Do it again.
+      if (r.removedMs() < 0 || r.firstAckMs() < r.downPostedMs()) {
+        if (++discarded > o.runs()) {
+          throw new BenchFailure("the book kept moving away from the node chosen for the kill "
+              + "(shard rebalancing); try again");
+        }
+        p.say("run %d/%d: the book had moved off %s before the kill (shard rebalance); this run "
+            + "does not count, repeating it", i, o.runs(), r.host());
+        i--;
+        continue;
+      }
+      runs.add(r);
     }
 
     sendingNew = false;

@@ -45,9 +45,7 @@ public final class ReplicatedSnapshotStore extends SnapshotStore {
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String pid,
       SnapshotSelectionCriteria c) {
     int q = settings.quorum();
-    CompletionStage<Optional<SelectedSnapshot>> r = call(
-        ref -> new StorageNode.LoadSnapshot(pid, c.maxSequenceNr(), c.maxTimestamp(),
-            c.minSequenceNr(), c.minTimestamp(), ref), SnapshotReply::outcome)
+    CompletionStage<Optional<SelectedSnapshot>> r = loadAnswers(pid, c, 0)
         .thenApply(answers -> {
           if (answers.stream().filter(a -> a.outcome() == Outcome.OK).count() < q) {
             throw new QuorumException("loading a snapshot of " + pid + ": only " + answers.size()
@@ -65,6 +63,27 @@ public final class ReplicatedSnapshotStore extends SnapshotStore {
           });
         });
     return FutureConverters.asScala(r.toCompletableFuture());
+  }
+
+  /** Rounds of 300 ms to wait for a majority to answer a load (a cold start): 10 s. */
+  private static final int LOAD_ROUNDS = 33;
+
+  private CompletionStage<java.util.List<SnapshotReply>> loadAnswers(String pid,
+      SnapshotSelectionCriteria c, int round) {
+    int q = settings.quorum();
+    return call(ref -> new StorageNode.LoadSnapshot(pid, c.maxSequenceNr(), c.maxTimestamp(),
+            c.minSequenceNr(), c.minTimestamp(), ref), SnapshotReply::outcome)
+        .thenCompose(answers -> {
+          if (answers.stream().filter(a -> a.outcome() == Outcome.OK).count() >= q
+              || round >= LOAD_ROUNDS) {
+            return java.util.concurrent.CompletableFuture.completedFuture(answers);
+          }
+          // Storage nodes not (yet) reachable, e.g. the whole cluster just started.
+          return java.util.concurrent.CompletableFuture.supplyAsync(() -> null,
+                  java.util.concurrent.CompletableFuture.delayedExecutor(300,
+                      java.util.concurrent.TimeUnit.MILLISECONDS, system.executionContext()))
+              .thenCompose(v -> loadAnswers(pid, c, round + 1));
+        });
   }
 
   @Override

@@ -113,8 +113,8 @@ class ConfigAuditTest {
     assertFlagged(slow, Severity.WARNING, "pekko.cluster.split-brain-resolver.stable-after");
     assertFlagged(audit("pekko.cluster.down-removal-margin = 45s"),
         Severity.WARNING, "pekko.cluster.down-removal-margin");
-    // 4 s detection + 14 s + 14 s (off = the margin is stable-after) is past 30 s
-    List<Finding> derived = audit("pekko.cluster { down-removal-margin = off, split-brain-resolver.stable-after = 14s }");
+    // ~2 s detection + 15 s + 15 s (off = the margin is stable-after) is past 30 s
+    List<Finding> derived = audit("pekko.cluster { down-removal-margin = off, split-brain-resolver.stable-after = 15s }");
     assertEquals(List.of(), errors(derived));
     assertFlagged(derived, Severity.WARNING, "pekko.cluster.split-brain-resolver.stable-after");
   }

@@ -74,7 +74,8 @@ class MinorityPartitionTest {
     Path conf = root.resolve(name + ".conf");
     Files.writeString(conf, "kabuto.node.name = " + name + "\n"
         + "kabuto.storage { replicas = [n1, n2, n3], request-timeout = 2s }\n"
-        + "kabuto.admin.port = 0\n");
+        + "kabuto.admin.port = 0\n"
+        + "kabuto.gateway.http.port = 0\nkabuto.gateway.fix.enabled = off\n");
     KabutoNode n = KabutoNode.start(NodeConfig.build(new NodeConfig.Options().port(port)
         .seeds(List.of("127.0.0.1:" + seedPort)).dataDir(root.resolve(name)).configFile(conf)));
     nodes.add(n);

@@ -35,7 +35,8 @@ public record FixSettings(boolean enabled, String hostname, int port, String tar
     }
     int artery = root.getInt("pekko.remote.artery.canonical.port");
     if (p < 0 && artery != 0) {
-      return artery + 30_000;
+      // Past the last port: any free port (the log says which).
+      return artery + 30_000 > 65_535 ? 0 : artery + 30_000;
     }
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

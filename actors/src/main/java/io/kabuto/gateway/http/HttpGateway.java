@@ -94,7 +94,7 @@ public final class HttpGateway extends AllDirectives {
       return p;
     }
     int artery = config.getInt("pekko.remote.artery.canonical.port");
-    return artery == 0 ? 0 : artery + 20_000;
+    return artery == 0 || artery + 20_000 > 65_535 ? 0 : artery + 20_000;
   }
 
   public static String hostname(Config config) {

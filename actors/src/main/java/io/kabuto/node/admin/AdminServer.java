@@ -71,7 +71,7 @@ public final class AdminServer extends AllDirectives {
     if (p >= 0) {
       return p;
     }
-    return nc.port() == 0 ? 0 : nc.port() + 10_000;
+    return nc.port() == 0 || nc.port() + 10_000 > 65_535 ? 0 : nc.port() + 10_000;
   }
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, NodeConfig nc) {

@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = KabutoCli.Version.class,
     description = {
-      "Plays a scripted TSE morning for symbol 7203 on a one-node cluster with the LevelDB",
-      "journal, restarts the node mid-session and checks the book recovers exactly.",
+      "Plays a scripted TSE morning for symbol 7203 on a one-node cluster (its own storage",
+      "replica), restarts the node mid-session and checks the book recovers exactly.",
       "Takes about 20 seconds; data goes to a temporary directory unless --data-dir is given."
     })
 public final class DemoCommand implements Callable<Integer> {

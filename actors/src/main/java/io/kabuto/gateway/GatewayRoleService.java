@@ -21,6 +21,13 @@ public final class GatewayRoleService implements RoleService {
   public void start(ActorSystem<?> system) {
     Gateway.get(system);
     var config = system.settings().config();
+    // Gateways enforce market halts too (refusing new orders before they reach a book), so
+    // they run the node's halt applier, unless the matching role already started it.
+    if (!config.getStringList("pekko.cluster.roles").contains(NodeConfig.ROLE_MATCHING)) {
+      var market = io.kabuto.market.MarketSettings.fromConfig(config);
+      system.systemActorOf(io.kabuto.market.HaltApplier.create(market.ackTimeout()),
+          "kabuto-market-halt-applier", org.apache.pekko.actor.typed.Props.empty());
+    }
     HttpGateway.start(system).whenComplete((binding, e) -> {
       if (e != null) {
         system.log().error("HTTP gateway could not bind {}:{}: {}; set kabuto.gateway.http.port "

@@ -170,6 +170,10 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
     if (killed) {
       return refuse(o.replyTo(), o.clOrdId(), GatewayReject.KILL_SWITCH, null);
     }
+    String halted = haltReason(o.symbol());
+    if (halted != null) {
+      return refuse(o.replyTo(), o.clOrdId(), GatewayReject.MARKET_HALTED, halted);
+    }
     if (!rate.tryTake(System.nanoTime())) {
       return refuse(o.replyTo(), o.clOrdId(), GatewayReject.RATE_LIMITED,
           "more than " + (long) participant.ratePerSecond() + " orders per second");
@@ -227,6 +231,10 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
     if (k == null) {
       return refuse(c.replyTo(), c.clOrdId(), GatewayReject.UNKNOWN_CLORDID,
           "OrigClOrdID " + c.origClOrdId() + ": " + GatewayReject.UNKNOWN_CLORDID.reason());
+    }
+    String halted = haltReason(k.symbol());
+    if (halted != null) {
+      return refuse(c.replyTo(), c.clOrdId(), GatewayReject.MARKET_HALTED, halted);
     }
     if (c.newQty() > participant.maxOrderQty()) {
       return refuse(c.replyTo(), c.clOrdId(), GatewayReject.QUANTITY_LIMIT,
@@ -330,6 +338,18 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
     }
     subscribers.forEach(s -> s.tell(refused));
     return this;
+  }
+
+  /**
+   * Why {@code symbol} is halted on this node (the node's in-memory halt state, kept by its halt
+   * applier from Distributed Data: no storage involved), or null.
+   */
+  private String haltReason(String symbol) {
+    var halt = io.kabuto.market.MarketGate.get(getContext().getSystem()).table().haltFor(symbol);
+    return halt.halted()
+        ? GatewayReject.MARKET_HALTED.reason() + (halt.reason() == null || halt.reason().isBlank()
+            ? "" : " (" + halt.reason() + ")")
+        : null;
   }
 
   private static boolean sameOrder(NewOrder a, NewOrder b) {

@@ -89,7 +89,7 @@ public final class MarketOps {
     return done;
   }
 
-  /** Where {@code generation} stands now on the reachable matching nodes. */
+  /** Where {@code generation} stands now on the reachable matching and gateway nodes. */
   public static CompletionStage<Confirmation> confirmation(ActorSystem<?> system, long generation,
       long startNanos) {
     return readApplied(system).thenApply(applied -> {
@@ -98,7 +98,10 @@ public final class MarketOps {
       List<String> missing = new ArrayList<>();
       Map<String, MarketHalts.Applied> seen = new TreeMap<>();
       for (Member m : state.getMembers()) {
-        if (!m.hasRole(OrderBook.ROLE) || state.getUnreachable().contains(m)) continue;
+        // Books and gateways both enforce a halt; a halt is confirmed once every reachable one
+        // of them applied it.
+        boolean enforces = m.hasRole(OrderBook.ROLE) || m.hasRole("gateway");
+        if (!enforces || state.getUnreachable().contains(m)) continue;
         MemberStatus s = m.status();
         if (s != MemberStatus.up() && s != MemberStatus.weaklyUp() && s != MemberStatus.leaving()) continue;
         String a = m.address().toString();

@@ -74,6 +74,17 @@ class MarketHaltTest {
     assertEquals(1, c.nodes().size(), c.toString());
 
     assertHalted(n.place("7203", Side.BUY, 2000, 100));
+    // the gateway refuses it too, before it reaches the book
+    var gateway = io.kabuto.gateway.Gateway.get(n.system);
+    var session = gateway.session(gateway.settings().participants().get("BROKER1"));
+    io.kabuto.gateway.ParticipantSession.Reply atGateway = AskPattern.<
+            io.kabuto.gateway.ParticipantSession.Command, io.kabuto.gateway.ParticipantSession.Reply>ask(
+            session, r -> new io.kabuto.gateway.ParticipantSession.NewOrder("H-1", "7203", Side.BUY,
+                io.kabuto.matching.OrderType.LIMIT, io.kabuto.matching.TimeInForce.DAY, 20_000, 100,
+                4, r),
+            Duration.ofSeconds(10), n.system.scheduler()).toCompletableFuture().get();
+    assertEquals(io.kabuto.gateway.GatewayReject.MARKET_HALTED,
+        assertInstanceOf(io.kabuto.gateway.ParticipantSession.Refused.class, atGateway).code());
     assertHalted(n.ask("7203", r -> new OrderBook.ModifyOrder(restingId, -1, 19950, 100, 2, r)));
     assertHalted(n.ask("7203", r -> new OrderBook.Clock(5, r)));
     // cancels still pass

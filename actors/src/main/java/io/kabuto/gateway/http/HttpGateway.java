@@ -326,7 +326,7 @@ public final class HttpGateway extends AllDirectives {
         case RATE_LIMITED -> StatusCodes.TOO_MANY_REQUESTS;
         case KILL_SWITCH -> StatusCodes.FORBIDDEN;
         case DUPLICATE_CLORDID -> StatusCodes.CONFLICT;
-        case QUANTITY_LIMIT, NOTIONAL_LIMIT -> StatusCodes.UNPROCESSABLE_ENTITY;
+        case QUANTITY_LIMIT, NOTIONAL_LIMIT, MARKET_HALTED -> StatusCodes.UNPROCESSABLE_ENTITY;
         case UNKNOWN_CLORDID -> StatusCodes.NOT_FOUND;
         case EXCHANGE_UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
         case INVALID -> StatusCodes.BAD_REQUEST;

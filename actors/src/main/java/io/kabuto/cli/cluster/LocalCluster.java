@@ -104,11 +104,11 @@ public final class LocalCluster {
     ProcessHandle p = ops.process(node).orElseThrow(() ->
         new ClusterFailure(node + " is not running (" + ops.processState(node) + ")"));
     long t0 = System.nanoTime();
-    if (!ClusterCommand.killAndConfirm(p)) {
+    if (!NodeFaults.killAndConfirm(p)) {
       throw new ClusterFailure(node + " (pid " + p.pid() + ") is still alive 10 s after SIGKILL");
     }
     long dead = System.nanoTime();
-    NodeState by = ClusterCommand.downDead(ops, out, state, n);
+    NodeState by = NodeFaults.downDead(ops, out, state, n);
     return new Kill(node, p.pid(), t0, dead, System.nanoTime(), by == null ? null : by.name());
   }
 
@@ -116,8 +116,8 @@ public final class LocalCluster {
   public void restart(String node, Duration timeout) throws IOException {
     NodeState n = state.node(node);
     ops.process(node).ifPresent(p -> {
-      ClusterCommand.killAndConfirm(p);
-      ClusterCommand.downDead(ops, out, state, n);
+      NodeFaults.killAndConfirm(p);
+      NodeFaults.downDead(ops, out, state, n);
     });
     long pid = ops.start(n);
     out.println("  started " + node + " again (pid " + pid + ")");

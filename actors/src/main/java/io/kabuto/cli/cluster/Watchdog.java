@@ -54,7 +54,7 @@ final class Watchdog {
 
   /** Starts the watchdog of {@code ops.runDir} in the background (stopping a stale one first). */
   static long start(ClusterOps ops) throws IOException {
-    process(ops.runDir).ifPresent(ClusterCommand::killAndConfirm);
+    process(ops.runDir).ifPresent(NodeFaults::killAndConfirm);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
@@ -75,7 +75,7 @@ final class Watchdog {
   static void stop(ClusterOps ops, PrintWriter out) throws IOException {
     Optional<ProcessHandle> p = process(ops.runDir);
     if (p.isPresent()) {
-      ClusterCommand.killAndConfirm(p.get());
+      NodeFaults.killAndConfirm(p.get());
       out.println("watchdog stopped (pid " + p.get().pid() + ")");
     }
     Files.deleteIfExists(pidFile(ops.runDir));
@@ -132,7 +132,7 @@ final class Watchdog {
           long t0 = System.nanoTime();
           log.println(Instant.now() + " " + n.name() + " (pid " + seen + ") exited: downing "
               + n.address());
-          NodeState by = ClusterCommand.downDead(ops, log, s, n);
+          NodeState by = NodeFaults.downDead(ops, log, s, n);
           log.println(Instant.now() + " " + (by != null ? "downed by " + by.name() : "not downed")
               + " in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
         }

@@ -6,122 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kabuto.cli.KabutoCli;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Real processes: a 3-node cluster started, faulted and stopped through the CLI. */
-class ClusterCommandTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+class ClusterCommandTest extends ThreeNodeClusterTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  @TempDir Path tmp;
-  Path runDir;
-  Path topology;
-  int[] ports = new int[3];
-
-  @BeforeEach
-  void setUp() throws IOException {
-    runDir = tmp.resolve("run");
-    List<Integer> chosen = new ArrayList<>();
-    while (chosen.size() < 3) {
-      int p = ThreadLocalRandom.current().nextInt(20000, 29000);
-      if (!chosen.contains(p) && ClusterOps.portFree("127.0.0.1", p) && ClusterOps.portFree("127.0.0.1", p + 10000)) {
-        chosen.add(p);
-      }
-    }
-    StringBuilder t = new StringBuilder("kabuto.topology {\n  name = test-three\n  nodes = [\n");
-    String[] roles = {"[storage, gateway]", "[storage, matching]", "[storage, matching, gateway]"};
-    for (int i = 0; i < 3; i++) {
-      ports[i] = chosen.get(i);
-      t.append("    { name = node-").append(i + 1).append(", hostname = \"127.0.0.1\", port = ")
-          .append(ports[i]).append(", roles = ").append(roles[i]).append(" }\n");
-    }
-    t.append("  ]\n  seeds = [\"127.0.0.1:").append(ports[0]).append("\", \"127.0.0.1:").append(ports[1])
-        .append("\"]\n  node-config { kabuto.storage.replicas = [node-1, node-2, node-3] }\n}\n");
-    topology = tmp.resolve("three.conf");
-    Files.writeString(topology, t.toString());
+  @Override
+  String topologyName() {
+    return "test-three";
   }
 
-  @AfterEach
-  void killLeftovers() throws IOException {
-    if (!Files.isDirectory(runDir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(runDir)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
-        try {
-          long pid = Long.parseLong(Files.readString(f).trim());
-          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        } catch (NumberFormatException e) {
-          // ignore
-        }
-      }
-    }
+  @Override
+  String roles(int i) {
+    return new String[] {"[storage, gateway]", "[storage, matching]", "[storage, matching, gateway]"}[i];
   }
 
-  record Run(int rc, String out) {}
-
-  Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of("cluster", "--run-dir", runDir.toString()));
-    all.addAll(List.of(args));
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(new Tee(buf, old), true, StandardCharsets.UTF_8));
-    try {
-      int rc = KabutoCli.execute(all.toArray(String[]::new));
-      return new Run(rc, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-    }
-  }
-
-  static final class Tee extends OutputStream {
-    final OutputStream a;
-    final OutputStream b;
-
-    Tee(OutputStream a, OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int x) throws IOException {
-      a.write(x);
-      b.write(x);
-    }
-
-    @Override
-    public void write(byte[] bs, int off, int len) throws IOException {
-      a.write(bs, off, len);
-      b.write(bs, off, len);
-    }
-  }
-
-  String address(int i) {
-    return "pekko://kabuto@127.0.0.1:" + ports[i];
+  @Override
+  String topologyExtra() {
+    return "  node-config { kabuto.storage.replicas = [node-1, node-2, node-3] }\n";
   }
 
   Optional<JsonNode> health(int i) {

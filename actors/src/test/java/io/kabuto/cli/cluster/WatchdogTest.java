@@ -6,89 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kabuto.cli.KabutoCli;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The host watchdog downs a node whose process died without the CLI, well before the SBR would. */
-class WatchdogTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  @TempDir Path tmp;
-  Path runDir;
-  Path topology;
-  int[] ports = new int[3];
-
-  @BeforeEach
-  void setUp() throws IOException {
-    runDir = tmp.resolve("run");
-    List<Integer> chosen = new ArrayList<>();
-    while (chosen.size() < 3) {
-      int p = ThreadLocalRandom.current().nextInt(20000, 29000);
-      if (!chosen.contains(p) && ClusterOps.portFree("127.0.0.1", p) && ClusterOps.portFree("127.0.0.1", p + 10000)) {
-        chosen.add(p);
-      }
-    }
-    StringBuilder t = new StringBuilder("kabuto.topology {\n  name = watchdog-three\n  nodes = [\n");
-    for (int i = 0; i < 3; i++) {
-      ports[i] = chosen.get(i);
-      t.append("    { name = node-").append(i + 1).append(", port = ").append(ports[i])
-          .append(", roles = [storage, matching] }\n");
-    }
-    t.append("  ]\n  seeds = [\"127.0.0.1:").append(ports[0]).append("\", \"127.0.0.1:").append(ports[1])
-        .append("\"]\n}\n");
-    topology = tmp.resolve("three.conf");
-    Files.writeString(topology, t.toString());
+class WatchdogTest extends ThreeNodeClusterTest {
+  @Override
+  String topologyName() {
+    return "watchdog-three";
   }
 
-  @AfterEach
-  void killLeftovers() throws IOException {
-    if (!Files.isDirectory(runDir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(runDir)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
-        try {
-          ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).ifPresent(ProcessHandle::destroyForcibly);
-        } catch (NumberFormatException e) {
-          // ignore
-        }
-      }
-    }
-  }
-
-  record Run(int rc, String out) {}
-
-  Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of("cluster", "--run-dir", runDir.toString()));
-    all.addAll(List.of(args));
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(new ClusterCommandTest.Tee(buf, old), true, StandardCharsets.UTF_8));
-    try {
-      return new Run(KabutoCli.execute(all.toArray(String[]::new)), buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-    }
-  }
-
-  String address(int i) {
-    return "pekko://kabuto@127.0.0.1:" + ports[i];
+  @Override
+  String roles(int i) {
+    return "[storage, matching]";
   }
 
   boolean gone(JsonNode health, int j) {

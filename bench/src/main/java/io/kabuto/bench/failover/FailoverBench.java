@@ -1,5 +1,6 @@
 package io.kabuto.bench.failover;
 
+import io.kabuto.bench.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kabuto.book.OrderBook;
 import io.kabuto.cli.cluster.ClusterState.NodeState;
@@ -104,21 +105,6 @@ public final class FailoverBench {
     }
   }
 
-  private static final class Progress {
-    final PrintStream out;
-    final long t0 = System.nanoTime();
-
-    Progress(PrintStream out) {
-      this.out = out;
-    }
-
-    void say(String fmt, Object... args) {
-      out.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9,
-          String.format(Locale.ROOT, fmt, args));
-      out.flush();
-    }
-  }
-
   // ---------------------------------------------------------------------------- state
 
   private final Options o;
@@ -156,7 +142,7 @@ public final class FailoverBench {
 
   private Result run() throws Exception {
     if (!o.verbose()) {
-      quietLogs();
+      Progress.quietLogs("ERROR");
     }
     boolean tempDir = o.runDir() == null;
     Path runDir = tempDir ? Files.createTempDirectory("kabuto-bench-failover") : o.runDir();
@@ -186,7 +172,7 @@ public final class FailoverBench {
         // shutting down already
       }
       if (ok && tempDir) {
-        deleteTree(runDir);
+        Progress.deleteTree(runDir);
       } else {
         p.say("node logs kept in %s", runDir);
       }
@@ -601,33 +587,6 @@ public final class FailoverBench {
   static Path home() {
     String h = System.getenv("KABUTO_HOME");
     return Path.of(h != null && !h.isBlank() ? h : ".").toAbsolutePath().normalize();
-  }
-
-  private static void quietLogs() {
-    try {
-      org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-      if (root instanceof ch.qos.logback.classic.Logger lb) {
-        ch.qos.logback.classic.LoggerContext ctx = lb.getLoggerContext();
-        ctx.getLogger("io.kabuto").setLevel(ch.qos.logback.classic.Level.ERROR);
-        ctx.getLogger("org.apache.pekko").setLevel(ch.qos.logback.classic.Level.ERROR);
-      }
-    } catch (LinkageError e) {
-      // another slf4j binding: leave its configuration alone
-    }
-  }
-
-  static void deleteTree(Path root) {
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Collections.reverseOrder()).forEach(f -> {
-        try {
-          Files.deleteIfExists(f);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
-    } catch (IOException e) {
-      // best effort
-    }
   }
 
   /** Indents the cluster machinery's output under the benchmark's progress lines. */

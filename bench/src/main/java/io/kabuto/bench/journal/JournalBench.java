@@ -1,5 +1,6 @@
 package io.kabuto.bench.journal;
 
+import io.kabuto.bench.Progress;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -80,25 +81,10 @@ public final class JournalBench {
     }
   }
 
-  private static final class Progress {
-    final PrintStream out;
-    final long t0 = System.nanoTime();
-
-    Progress(PrintStream out) {
-      this.out = out;
-    }
-
-    void say(String fmt, Object... args) {
-      out.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9,
-          String.format(Locale.ROOT, fmt, args));
-      out.flush();
-    }
-  }
-
   public static Result run(Options o, PrintStream out) {
     Progress p = new Progress(out);
     if (!o.verbose()) {
-      quietLogs();
+      Progress.quietLogs("WARN");
     }
     Path parent = o.dir() != null ? o.dir() : Path.of(System.getProperty("java.io.tmpdir"));
     Path root;
@@ -149,7 +135,7 @@ public final class JournalBench {
           o.load() * 100, p99 <= 5.0 ? "met" : "NOT met", p99);
       return new Result(kabuto.eventsPerSec(), p50, p99, local.eventsPerSec(), open.lost());
     } finally {
-      deleteTree(root);
+      Progress.deleteTree(root);
       p.say("removed %s", root);
     }
   }
@@ -515,39 +501,4 @@ public final class JournalBench {
     }
   }
 
-  private static void quietLogs() {
-    try {
-      org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-      if (root instanceof ch.qos.logback.classic.Logger lb) {
-        ch.qos.logback.classic.LoggerContext ctx = lb.getLoggerContext();
-        ctx.getLogger("io.kabuto").setLevel(ch.qos.logback.classic.Level.WARN);
-        ctx.getLogger("org.apache.pekko").setLevel(ch.qos.logback.classic.Level.WARN);
-      }
-    } catch (LinkageError e) {
-      // another slf4j binding: leave its configuration alone
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          Files.deleteIfExists(f);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.deleteIfExists(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      System.err.println("could not remove " + root + ": " + e);
-    }
-  }
 }

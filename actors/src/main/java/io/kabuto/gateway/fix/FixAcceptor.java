@@ -704,9 +704,9 @@ public final class FixAcceptor extends MessageCracker implements Application {
       return;
     }
     String symbol = first.get();
-    AskPattern.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>ask(gateway.books(),
+    io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>askOnDispatcher(gateway.books(),
         r -> new ShardingEnvelope<>(symbol, new OrderBook.GetDepth(1, r)), Duration.ofSeconds(3),
-        system.scheduler()).whenComplete((resp, failure) -> {
+        system).whenComplete((resp, failure) -> {
           if (resp instanceof OrderBook.Depth d && d.phase() != null) {
             TradingSessionStatus ts = new TradingSessionStatus(new TradingSessionID("KABUTO"),
                 new TradSesStatus(status(d.phase())));
@@ -730,7 +730,7 @@ public final class FixAcceptor extends MessageCracker implements Application {
 
   private CompletionStage<ParticipantSession.Reply> ask(Participant p,
       Function<ActorRef<ParticipantSession.Reply>, ParticipantSession.Command> request) {
-    return AskPattern.ask(gateway.session(p), request::apply, askTimeout, system.scheduler());
+    return io.kabuto.persistence.node.Asks.askOnDispatcher(gateway.session(p), request::apply, askTimeout, system);
   }
 
   private static void send(Message m, SessionID sid) {

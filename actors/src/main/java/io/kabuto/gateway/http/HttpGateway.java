@@ -312,8 +312,8 @@ public final class HttpGateway extends AllDirectives {
   /** Asks the participant's session and answers its reply with the matching status. */
   private Route answer(Participant p,
       Function<ActorRef<ParticipantSession.Reply>, ParticipantSession.Command> command) {
-    CompletionStage<ParticipantSession.Reply> reply = AskPattern.ask(gateway.session(p),
-        command::apply, askTimeout, system.scheduler());
+    CompletionStage<ParticipantSession.Reply> reply = io.kabuto.persistence.node.Asks.askOnDispatcher(gateway.session(p),
+        command::apply, askTimeout, system);
     return onSuccess(reply.handle((r, e) -> r != null ? r
             : new ParticipantSession.Refused(null, GatewayReject.EXCHANGE_UNAVAILABLE,
                 GatewayReject.EXCHANGE_UNAVAILABLE.reason() + " (no answer in " + askTimeout + ")")),
@@ -344,9 +344,9 @@ public final class HttpGateway extends AllDirectives {
   // ---------------------------------------------------------------- market data
 
   private CompletionStage<OrderBook.Response> askDepth(String symbol, int levels) {
-    return AskPattern.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>ask(gateway.books(),
+    return io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>askOnDispatcher(gateway.books(),
         r -> new ShardingEnvelope<>(symbol, new OrderBook.GetDepth(levels, r)),
-        gateway.settings().attemptTimeout().plusSeconds(2), system.scheduler());
+        gateway.settings().attemptTimeout().plusSeconds(2), system);
   }
 
   private Route depth(String symbol, Optional<String> levelsParam) {
@@ -441,9 +441,9 @@ public final class HttpGateway extends AllDirectives {
           "no participant '" + OrderJson.clip(name) + "'"));
     }
     long now = clock.now();
-    CompletionStage<ParticipantSession.Reply> r = AskPattern.ask(gateway.session(p),
+    CompletionStage<ParticipantSession.Reply> r = io.kabuto.persistence.node.Asks.askOnDispatcher(gateway.session(p),
         ref -> new ParticipantSession.KillSwitch(engage, now, ref), askTimeout,
-        system.scheduler());
+        system);
     return onSuccess(r, reply -> {
       Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("participant", name);

@@ -23,6 +23,24 @@ public final class Asks {
     return plain(AskPattern.ask(ref, request, timeout, system.scheduler()));
   }
 
+  /**
+   * Like {@link #ask}, but continuations run on the actor system's dispatcher: for answers whose
+   * handling does real work (encoding a FIX message, writing an HTTP response) that should not
+   * run on the answering actor's thread.
+   */
+  public static <C, R> CompletableFuture<R> askOnDispatcher(RecipientRef<C> ref,
+      Function<ActorRef<R>, C> request, Duration timeout, ActorSystem<?> system) {
+    CompletableFuture<R> f = new CompletableFuture<>();
+    AskPattern.ask(ref, request, timeout, system.scheduler()).whenCompleteAsync((v, e) -> {
+      if (e != null) {
+        f.completeExceptionally(e);
+      } else {
+        f.complete(v);
+      }
+    }, system.executionContext());
+    return f;
+  }
+
   public static <T> CompletableFuture<T> plain(CompletionStage<T> stage) {
     CompletableFuture<T> f = new CompletableFuture<>();
     stage.whenCompleteAsync((v, e) -> {

@@ -94,7 +94,7 @@ public final class ReplicatedSnapshotStore extends SnapshotStore {
     } catch (Exception e) {
       return FutureConverters.asScala(java.util.concurrent.CompletableFuture.failedFuture(e));
     }
-    return acked("saving snapshot " + m.sequenceNr() + " of " + m.persistenceId(),
+    return acked("saving snapshot " + m.sequenceNr() + " of " + m.persistenceId(), false,
         ref -> new StorageNode.SaveSnapshot(m.persistenceId(), m.sequenceNr(), m.timestamp(),
             data, 0, ref));
   }
@@ -103,21 +103,31 @@ public final class ReplicatedSnapshotStore extends SnapshotStore {
   public Future<Void> doDeleteAsync(SnapshotMetadata m) {
     long ts = m.timestamp() == 0 ? Long.MAX_VALUE : m.timestamp();
     long minTs = m.timestamp() == 0 ? 0 : m.timestamp();
-    return acked("deleting snapshot " + m.sequenceNr() + " of " + m.persistenceId(),
+    return acked("deleting snapshot " + m.sequenceNr() + " of " + m.persistenceId(), true,
         ref -> new StorageNode.DeleteSnapshots(m.persistenceId(), m.sequenceNr(), ts,
             m.sequenceNr(), minTs, ref));
   }
 
   @Override
   public Future<Void> doDeleteAsync(String pid, SnapshotSelectionCriteria c) {
-    return acked("deleting snapshots of " + pid,
+    return acked("deleting snapshots of " + pid, true,
         ref -> new StorageNode.DeleteSnapshots(pid, c.maxSequenceNr(), c.maxTimestamp(),
             c.minSequenceNr(), c.minTimestamp(), ref));
   }
 
-  private Future<Void> acked(String what, Function<ActorRef<AckReply>, StorageNode.Command> req) {
+  /**
+   * A write to all replicas, acknowledged by a majority. A delete ({@code waitForAll}) also waits
+   * for the other replicas that answer in time: a load takes the newest snapshot any replica of
+   * a majority has, so a replica that had not yet deleted would bring the snapshot back.
+   */
+  private Future<Void> acked(String what, boolean waitForAll,
+      Function<ActorRef<AckReply>, StorageNode.Command> req) {
     int q = settings.quorum();
-    CompletionStage<Void> r = call(req, AckReply::outcome).thenApply(answers -> {
+    CompletionStage<List<AckReply>> answered = waitForAll
+        ? replicas.await(q).thenCompose(refs -> QuorumCall.call(refs, req,
+            settings.requestTimeout(), system, a -> false))
+        : call(req, AckReply::outcome);
+    CompletionStage<Void> r = answered.thenApply(answers -> {
       long ok = answers.stream().filter(a -> a.outcome() == Outcome.OK).count();
       if (ok < q) {
         throw new QuorumException(what + ": " + ok + " storage replicas acknowledged, " + q

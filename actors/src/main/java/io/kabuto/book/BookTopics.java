@@ -1,0 +1,69 @@
+package io.kabuto.book;
+
+import io.kabuto.CborSerializable;
+import io.kabuto.marketdata.MarketDataMessage;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * The cluster-wide topics the order books publish on after each persisted command: one per
+ * symbol for market data, one per participant for the executions of its orders that it did not
+ * ask for itself (passive fills, expiries, mass cancels, busts). A node needs one topic actor per
+ * name, whether it publishes or subscribes; this extension creates it on first use.
+ *
+ * <p>Delivery is at most once (Pekko's distributed pub-sub). Market data is sequence-numbered
+ * per symbol and a subscriber repairs a gap from the book; executions can be looked up with the
+ * order's status.
+ */
+public final class BookTopics implements Extension {
+
+  /**
+   * An event about order {@code orderId} of {@code participant} that was not part of the reply
+   * to that participant's own command: the resting side of a trade, an expiry or a phase-change
+   * cancel, a cancel by a mass cancel or a kill switch, a trade bust. {@code event} is the book
+   * event ({@link OrderBook.EventData}); {@code bookSeq} is the book's {@code Applied} sequence
+   * it was persisted in, so (symbol, bookSeq, index) identifies it for deduplication.
+   */
+  public record OwnExecution(String symbol, long bookSeq, int index, long orderId, int participant,
+      OrderBook.EventData event) implements CborSerializable {}
+
+  public static final class Id extends ExtensionId<BookTopics> {
+    @Override
+    public BookTopics createExtension(ActorSystem<?> system) {
+      return new BookTopics(system);
+    }
+  }
+
+  public static final Id ID = new Id();
+
+  public static BookTopics get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  private final ActorSystem<?> system;
+  private final Map<String, ActorRef<?>> topics = new ConcurrentHashMap<>();
+
+  private BookTopics(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  /** The topic of {@code symbol}'s market data. */
+  @SuppressWarnings("unchecked")
+  public ActorRef<Topic.Command<MarketDataMessage>> marketData(String symbol) {
+    return (ActorRef<Topic.Command<MarketDataMessage>>) topics.computeIfAbsent("md-" + symbol,
+        n -> system.systemActorOf(Topic.create(MarketDataMessage.class, n), "topic-" + n, Props.empty()));
+  }
+
+  /** The topic of the unsolicited executions of participant {@code participant}'s orders. */
+  @SuppressWarnings("unchecked")
+  public ActorRef<Topic.Command<OwnExecution>> executions(int participant) {
+    return (ActorRef<Topic.Command<OwnExecution>>) topics.computeIfAbsent("exec-" + participant,
+        n -> system.systemActorOf(Topic.create(OwnExecution.class, n), "topic-" + n, Props.empty()));
+  }
+}

@@ -128,7 +128,8 @@ public final class OrderBook
 
   /** Messages an order book accepts. */
   public sealed interface Command extends CborSerializable
-      permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder, MarketHalt {}
+      permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder, MarketHalt,
+      CancelAllOf, BustTrade, GetMarketData {}
 
   /**
    * A new order. Answered with {@link Accepted} (ACCEPTED, then its trades / RESTED / CANCELLED)
@@ -175,9 +176,30 @@ public final class OrderBook
   public record MarketHalt(long generation, boolean halted, String reason, ActorRef<Response> replyTo)
       implements Command {}
 
+  /**
+   * Cancels every live order of {@code participant} in this book (a kill switch or a mass
+   * cancel, from any gateway); answered with {@link Ack} carrying the CANCELLED events, which are
+   * also published to the participant's executions topic ({@link BookTopics}).
+   */
+  public record CancelAllOf(int participant, long time, ActorRef<Response> replyTo) implements Command {}
+
+  /**
+   * Declares trade {@code tradeId} invalid (an operator's decision): the trade is published as a
+   * BUST on the market-data feed and to both participants' executions topics; the orders do not
+   * come back to the book. Answered with {@link Ack}, or {@link Rejected} for an unknown trade.
+   */
+  public record BustTrade(long tradeId, String reason, long time, ActorRef<Response> replyTo)
+      implements Command {}
+
+  /**
+   * Asks for the market-data messages from sequence {@code fromSeq} on (at most {@code max});
+   * answered with {@link MarketDataPage}.
+   */
+  public record GetMarketData(long fromSeq, int max, ActorRef<Response> replyTo) implements Command {}
+
   /** Replies of an order book. */
   public sealed interface Response extends CborSerializable
-      permits Accepted, Rejected, Ack, Depth, OrderStatus {}
+      permits Accepted, Rejected, Ack, Depth, OrderStatus, MarketDataPage {}
 
   /**
    * The command was carried out: the core events concerning {@code orderId} in that command
@@ -190,6 +212,15 @@ public final class OrderBook
 
   /** A phase change or clock tick was carried out; every event it produced, in order. */
   public record Ack(List<EventData> events) implements Response {}
+
+  /**
+   * Market-data messages in sequence order from the requested one. {@code firstRetained} is the
+   * oldest sequence the book still keeps: a request below it gets messages from there on, and
+   * the caller must resynchronise from {@link GetDepth} for what it missed. {@code lastSeq} is
+   * the newest sequence.
+   */
+  public record MarketDataPage(String symbol, long firstRetained, long lastSeq,
+      List<io.kabuto.marketdata.MarketDataMessage> messages) implements Response {}
 
   /** One price level: price in 0.1-yen units, total remaining quantity. */
   public record Level(long price, long qty) {}

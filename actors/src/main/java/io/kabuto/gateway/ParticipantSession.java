@@ -91,6 +91,16 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   /** The kill switch changed; {@code cancelled} live orders were sent a cancel. */
   public record KillSwitchState(String clOrdId, boolean engaged, int cancelled) implements Reply {}
 
+  /**
+   * An event about one of the participant's orders that no request of this session asked for:
+   * the resting side of a trade, an expiry, a cancel by a kill switch or mass cancel on any
+   * gateway, a trade bust. {@code clOrdId} is the order's ClOrdID if this gateway node knows it
+   * (the order was placed or replaced through it), else null. {@code (symbol, bookSeq, index)}
+   * identifies the event.
+   */
+  public record Execution(String clOrdId, String symbol, long orderId, OrderBook.EventData event,
+      long bookSeq, int index) implements Reply {}
+
   /** What the session remembers of a ClOrdID: the order it names. */
   private record Known(String symbol, long orderId, NewOrder order) {}
 

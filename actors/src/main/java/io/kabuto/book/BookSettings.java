@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * The {@code kabuto.book} settings (defaults in this module's {@code reference.conf}): snapshot
- * cadence, persist-failure backoff and the per-symbol book rules.
+ * cadence, persist-failure backoff, market-data retention and the per-symbol book rules.
  *
  * <pre>
  * kabuto.book {
@@ -22,6 +22,7 @@ import java.util.Locale;
  *   keep-snapshots = 2
  *   allow-unlisted-symbols = on
  *   persist-failure-backoff { min = 200ms, max = 10s, random-factor = 0.2 }
+ *   market-data { retain = 10000, feed-check-interval = 1s }
  *   defaults { base-price = "1000", tick-table = STANDARD, lot-size = 1, ... }
  *   symbols { "7203" { base-price = "2000", tick-table = TOPIX500 } }
  * }
@@ -43,6 +44,8 @@ public final class BookSettings {
   private final ConfigObject symbols;
   private final long crashOnQuantity;
   private final Duration wakeInterval;
+  private final int marketDataRetain;
+  private final Duration feedCheckInterval;
 
   private BookSettings(Config book) {
     this.snapshotEvery = book.getInt("snapshot-every");
@@ -57,6 +60,14 @@ public final class BookSettings {
     this.symbols = book.getObject("symbols");
     this.crashOnQuantity = book.getLong("fault.crash-on-quantity");
     this.wakeInterval = book.getDuration("wake-interval");
+    this.marketDataRetain = book.getInt("market-data.retain");
+    if (marketDataRetain <= 0) {
+      throw new ConfigException.BadValue(book.origin(), "market-data.retain", "must be > 0");
+    }
+    this.feedCheckInterval = book.getDuration("market-data.feed-check-interval");
+    if (feedCheckInterval.isNegative() || feedCheckInterval.isZero()) {
+      throw new ConfigException.BadValue(book.origin(), "market-data.feed-check-interval", "must be > 0");
+    }
   }
 
   /** Reads {@code kabuto.book} from a (resolved) root config, e.g. {@code system.settings().config()}. */
@@ -96,6 +107,19 @@ public final class BookSettings {
   /** How often matching nodes make sure every listed symbol's book is running. */
   public Duration wakeInterval() {
     return wakeInterval;
+  }
+
+  /** How many of its newest market-data messages a book keeps for gap fills. */
+  public int marketDataRetain() {
+    return marketDataRetain;
+  }
+
+  /**
+   * How often a node's market-data feed asks the book for messages it may have missed while
+   * the topic is silent (a lost last message shows no gap until the next one).
+   */
+  public Duration feedCheckInterval() {
+    return feedCheckInterval;
   }
 
   /** The symbols listed under {@code kabuto.book.symbols}. */

@@ -27,11 +27,17 @@ public final class BookTopics implements Extension {
    * An event about order {@code orderId} of {@code participant} that was not part of the reply
    * to that participant's own command: the resting side of a trade, an expiry or a phase-change
    * cancel, a cancel by a mass cancel or a kill switch, a trade bust. {@code event} is the book
-   * event ({@link OrderBook.EventData}); {@code bookSeq} is the book's {@code Applied} sequence
-   * it was persisted in, so (symbol, bookSeq, index) identifies it for deduplication.
+   * event ({@link OrderBook.EventData}); {@code bookSeq} is the book's {@code Applied} (or
+   * {@code Busted}) sequence it was persisted in and {@code index} its position there, so
+   * (symbol, bookSeq, index, orderId) identifies it for deduplication (orderId because both
+   * sides of a trade share the index and may have one owner).
+   *
+   * <p>A bust has {@code bustReason != null}: {@code event} is then the busted TRADE itself (as
+   * first published; {@code event.tradeId()} names it), which no longer counts: the order's
+   * filled quantity is {@code event.qty()} lower. Every other execution has a null reason.
    */
   public record OwnExecution(String symbol, long bookSeq, int index, long orderId, int participant,
-      OrderBook.EventData event) implements CborSerializable {}
+      OrderBook.EventData event, String bustReason) implements CborSerializable {}
 
   public static final class Id extends ExtensionId<BookTopics> {
     @Override
@@ -47,23 +53,28 @@ public final class BookTopics implements Extension {
   }
 
   private final ActorSystem<?> system;
-  private final Map<String, ActorRef<?>> topics = new ConcurrentHashMap<>();
+  private final Map<String, ActorRef<Topic.Command<MarketDataMessage>>> marketData = new ConcurrentHashMap<>();
+  private final Map<Integer, ActorRef<Topic.Command<OwnExecution>>> executions = new ConcurrentHashMap<>();
 
   private BookTopics(ActorSystem<?> system) {
     this.system = system;
   }
 
   /** The topic of {@code symbol}'s market data. */
-  @SuppressWarnings("unchecked")
   public ActorRef<Topic.Command<MarketDataMessage>> marketData(String symbol) {
-    return (ActorRef<Topic.Command<MarketDataMessage>>) topics.computeIfAbsent("md-" + symbol,
-        n -> system.systemActorOf(Topic.create(MarketDataMessage.class, n), "topic-" + n, Props.empty()));
+    ActorRef<Topic.Command<MarketDataMessage>> t = marketData.get(symbol);
+    if (t != null) return t;
+    return marketData.computeIfAbsent(symbol, s -> system.systemActorOf(
+        Topic.create(MarketDataMessage.class, "md-" + s),
+        // a symbol may hold characters an actor name may not
+        "topic-md-" + java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8), Props.empty()));
   }
 
   /** The topic of the unsolicited executions of participant {@code participant}'s orders. */
-  @SuppressWarnings("unchecked")
   public ActorRef<Topic.Command<OwnExecution>> executions(int participant) {
-    return (ActorRef<Topic.Command<OwnExecution>>) topics.computeIfAbsent("exec-" + participant,
-        n -> system.systemActorOf(Topic.create(OwnExecution.class, n), "topic-" + n, Props.empty()));
+    ActorRef<Topic.Command<OwnExecution>> t = executions.get(participant);
+    if (t != null) return t;
+    return executions.computeIfAbsent(participant, p -> system.systemActorOf(
+        Topic.create(OwnExecution.class, "exec-" + p), "topic-exec-" + p, Props.empty()));
   }
 }

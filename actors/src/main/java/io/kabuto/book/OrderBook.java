@@ -2,6 +2,8 @@ package io.kabuto.book;
 
 import io.kabuto.CborSerializable;
 import io.kabuto.market.MarketGate;
+import io.kabuto.marketdata.MarketDataMessage;
+import io.kabuto.marketdata.MarketDataRing;
 import io.kabuto.matching.BookEvents;
 import io.kabuto.matching.BookRules;
 import io.kabuto.matching.BookSnapshot;
@@ -15,9 +17,11 @@ import io.kabuto.matching.SelfTradePrevention;
 import io.kabuto.matching.Side;
 import io.kabuto.matching.TimeInForce;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -26,6 +30,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -98,6 +103,30 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * persists nothing, except that the core first advances its clock, which may step a special quote
  * (and trade); those events are persisted before the {@link Rejected} reply.
  *
+ * <p><b>Market data</b> ({@link MarketDataMessage}) is derived by the event handler from each
+ * persisted event, so the live path and every replay number it the same way: per {@link
+ * Applied}, a TRADE per trade and a STATUS per phase change in event order, then a TOP if the
+ * best bid or ask (price or quantity of the best limit level) differs from the last TOP; per
+ * {@link Busted}, a BUST. The sequence and the newest {@code kabuto.book.market-data.retain}
+ * messages are part of the state and of snapshots ({@link GetMarketData} reads them). The
+ * messages are published on the symbol's topic ({@link BookTopics}) by the command's side effect
+ * after the write, never by the event handler, so a replay republishes nothing. Halts are not
+ * persisted (see {@link MarketHalt}), so they are published as unsequenced notices (seq 0).
+ *
+ * <p><b>Unsolicited executions.</b> After the write, every event about a participant's order that
+ * was not in the reply to the command's sender goes to that participant's executions topic as a
+ * {@link BookTopics.OwnExecution}: the resting side of a trade, a self-trade-prevention cancel of
+ * the resting order, trades and cancels set off by the clock or a phase change, and every event
+ * of {@link CancelAllOf} and {@link BustTrade}. A resend answered from memory publishes nothing.
+ *
+ * <p><b>Busts.</b> {@link BustTrade} persists a {@link Busted} event (numbered in the same
+ * sequence as {@link Applied}, so {@code seq} counts both). The book itself is not touched: the
+ * orders do not come back and the book's volume and last price stay; the remembered orders'
+ * filled quantity goes down by the trade's quantity, a BUST goes on the feed and both sides get
+ * an OwnExecution with the trade's event and the reason. Today's trades are remembered by id
+ * (cleared with the order memory when a new trading day starts) so a bust can find them; a trade
+ * can be busted once.
+ *
  * <p>Prices in every message are {@link io.kabuto.matching.Prices} units (0.1 yen); times are the
  * simulation clock in milliseconds.
  */
@@ -114,6 +143,9 @@ public final class OrderBook
 
   /** Most price levels per side a {@link GetDepth} returns. */
   public static final int MAX_DEPTH_LEVELS = 1000;
+
+  /** Most messages a {@link GetMarketData} returns. */
+  public static final int MAX_MARKET_DATA_PAGE = 1000;
 
   /**
    * Requests that fail the Java-side checks (missing side/type/tif/stp, negative participant or
@@ -186,14 +218,16 @@ public final class OrderBook
   /**
    * Declares trade {@code tradeId} invalid (an operator's decision): the trade is published as a
    * BUST on the market-data feed and to both participants' executions topics; the orders do not
-   * come back to the book. Answered with {@link Ack}, or {@link Rejected} for an unknown trade.
+   * come back to the book. Answered with {@link Ack} carrying the trade's event, or {@link
+   * Rejected} ({@link Reject#UNKNOWN_TRADE}) for a trade not made today or already busted.
+   * Allowed during a halt: it changes nothing on the book.
    */
   public record BustTrade(long tradeId, String reason, long time, ActorRef<Response> replyTo)
       implements Command {}
 
   /**
-   * Asks for the market-data messages from sequence {@code fromSeq} on (at most {@code max});
-   * answered with {@link MarketDataPage}.
+   * Asks for the market-data messages from sequence {@code fromSeq} (>= 1) on, at most {@code
+   * max} (capped at {@value #MAX_MARKET_DATA_PAGE}); answered with {@link MarketDataPage}.
    */
   public record GetMarketData(long fromSeq, int max, ActorRef<Response> replyTo) implements Command {}
 
@@ -229,7 +263,7 @@ public final class OrderBook
    * The book's top of book and summary.
    *
    * @param specialQuoteSide pressure side of the special quote shown, or null
-   * @param seq number of {@link Applied} events the book reflects
+   * @param seq number of {@link Applied} and {@link Busted} events the book reflects
    */
   public record Depth(String symbol, List<Level> bids, List<Level> asks, long marketBuyQty,
       long marketSellQty, long lastPrice, Phase phase, boolean specialQuote, Side specialQuoteSide,
@@ -242,7 +276,10 @@ public final class OrderBook
     UNKNOWN,
     /** On the book with quantity left. */
     LIVE,
-    /** Completely executed. */
+    /**
+     * Completely executed (a later bust lowers {@code filled} but does not put the order back on
+     * the book: it stays FILLED, with nothing left).
+     */
     FILLED,
     /** Remainder left the book without trading ({@link OrderStatus#cancelReason()} says why). */
     CANCELLED
@@ -310,7 +347,7 @@ public final class OrderBook
 
   // ================================================================ persisted events
 
-  public sealed interface Event extends CborSerializable permits Opened, Applied {}
+  public sealed interface Event extends CborSerializable permits Opened, Applied, Busted {}
 
   /** The book was opened with these rules; the first event of every book's journal. */
   public record Opened(BookRules rules) implements Event {}
@@ -321,6 +358,12 @@ public final class OrderBook
    */
   public record Applied(long seq, List<EventData> events) implements Event {}
 
+  /**
+   * Trade {@code tradeId} was declared invalid. Numbered in the same sequence as {@link Applied}
+   * (the core's events are not, and cannot be, undone: see the class comment).
+   */
+  public record Busted(long seq, long tradeId, String reason, long time) implements Event {}
+
   // ================================================================ snapshot
 
   /** One remembered order: its first answer and its current status. */
@@ -328,11 +371,15 @@ public final class OrderBook
       long filled, OrderState state, int cancelCode) {}
 
   /**
-   * What the snapshot store keeps: the rules, the core's snapshot, the sequence it reflects and
-   * the idempotency memory ({@code book == null}: nothing opened yet).
+   * What the snapshot store keeps: the rules, the core's snapshot, the sequence it reflects, the
+   * idempotency memory ({@code book == null}: nothing opened yet), the market-data sequence and
+   * retained messages, and today's trades with the ids already busted. The last four are null
+   * in a snapshot written before the feed existed: the feed then starts at 1 from there and
+   * only trades after it can be busted.
    */
   public record Snapshot(BookRules rules, long seq, BookSnapshot book, Phase dayPhase,
-      List<RememberedOrder> orders) implements CborSerializable {}
+      List<RememberedOrder> orders, long marketDataSeq, List<MarketDataMessage> marketData,
+      List<EventData> trades, List<Long> busted) implements CborSerializable {}
 
   // ================================================================ state
 
@@ -353,9 +400,24 @@ public final class OrderBook
     private final Map<Long, Remembered> orders;
     /** The phase as of the last handled event (the book itself runs ahead on the live path). */
     private Phase dayPhase;
+    /** The feed's sequence ({@link MarketDataRing#lastSeq()}) and newest messages. */
+    private final MarketDataRing marketData;
+    /**
+     * The messages the last handled event produced, for the command's side effect to publish
+     * (commands are stashed until it has run, so nothing overwrites it before). Not persisted.
+     */
+    private final List<MarketDataMessage> fresh = new ArrayList<>();
+    /** Top of book as last published: bid price, bid qty, ask price, ask qty. */
+    private final long[] top = new long[4];
+    private final long[] px1 = new long[1];
+    private final long[] qty1 = new long[1];
+    /** Today's trades by id (the core's events, shared with the journal's), for busts. */
+    private final Map<Long, EventData> trades;
+    private final Set<Long> busted;
 
     private State(BookRules rules, String problem, LimitOrderBook book, long seq,
-        Map<Long, Remembered> orders, Phase dayPhase) {
+        Map<Long, Remembered> orders, Phase dayPhase, MarketDataRing marketData,
+        Map<Long, EventData> trades, Set<Long> busted) {
       this.rules = rules;
       this.problem = problem;
       this.book = book;
@@ -363,14 +425,20 @@ public final class OrderBook
       this.bookSeq = seq;
       this.orders = orders;
       this.dayPhase = dayPhase;
+      this.marketData = marketData;
+      this.trades = trades;
+      this.busted = busted;
+      if (book != null) readTop(top);
     }
 
     static State empty(BookSettings.Resolution r) {
-      return new State(r.rules(), r.problem(), null, 0, Map.of(), r.rules() == null ? null : r.rules().initialPhase());
+      return new State(r.rules(), r.problem(), null, 0, Map.of(), r.rules() == null ? null : r.rules().initialPhase(),
+          new MarketDataRing(1), Map.of(), Set.of());
     }
 
-    static State opened(BookRules rules) {
-      return new State(rules, null, new LimitOrderBook(rules), 0, new LinkedHashMap<>(), rules.initialPhase());
+    static State opened(BookRules rules, int retain) {
+      return new State(rules, null, new LimitOrderBook(rules), 0, new LinkedHashMap<>(), rules.initialPhase(),
+          new MarketDataRing(retain), new java.util.HashMap<>(), new HashSet<>());
     }
 
     /** True until the first event: nothing persisted, no book yet. */
@@ -391,6 +459,11 @@ public final class OrderBook
     public long stateHash() {
       LimitOrderBook b = readBook();
       return b == null ? 0 : b.stateHash();
+    }
+
+    /** Sequence of the newest market-data message. */
+    public long marketDataSeq() {
+      return marketData.lastSeq();
     }
 
     /** Number of remembered orders (accepted today). */
@@ -424,6 +497,7 @@ public final class OrderBook
           case TRADE -> {
             fill(e.orderId(), e.qty(), e.leaves());
             fill(e.otherOrderId(), e.qty(), e.otherLeaves());
+            trades.put(e.tradeId(), e);
           }
           case CANCELLED -> {
             Remembered r = orders.get(e.orderId());
@@ -444,7 +518,11 @@ public final class OrderBook
             Phase next = e.phase();
             // A new trading day starts when the book leaves CLOSED: forget yesterday's ids.
             // (Entering CLOSED expired every order, so none of them is live.)
-            if (dayPhase == Phase.CLOSED && next != Phase.CLOSED) orders.clear();
+            if (dayPhase == Phase.CLOSED && next != Phase.CLOSED) {
+              orders.clear();
+              trades.clear();
+              busted.clear();
+            }
             dayPhase = next;
           }
           case SPECIAL_QUOTE -> { }
@@ -457,6 +535,62 @@ public final class OrderBook
       if (r == null) return;
       r.filled += qty;
       if (leaves == 0) r.state = OrderState.FILLED;
+    }
+
+    /** The market-data messages of one Applied event, into the ring and {@link #fresh}. */
+    private void deriveMarketData(String symbol, long eventSeq, List<EventData> events) {
+      fresh.clear();
+      long time = 0;
+      for (EventData e : events) {
+        time = e.time();
+        if (e.type() == EventType.TRADE) {
+          emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.TRADE,
+              time, eventSeq, e.tradeId(), e.price(), e.qty(), e.sideValue(), 0, 0, 0, 0, null, false, null));
+        } else if (e.type() == EventType.PHASE) {
+          emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.STATUS,
+              time, eventSeq, 0, 0, 0, null, 0, 0, 0, 0, e.phase(), false, null));
+        }
+      }
+      long bp = top[0], bq = top[1], ap = top[2], aq = top[3];
+      readTop(top);
+      if (bp != top[0] || bq != top[1] || ap != top[2] || aq != top[3]) {
+        emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.TOP, time,
+            eventSeq, 0, 0, 0, null, top[0], top[1], top[2], top[3], null, false, null));
+      }
+    }
+
+    private void emit(MarketDataMessage m) {
+      marketData.add(m);
+      fresh.add(m);
+    }
+
+    /** The book's best limit levels (price 0, qty 0 for an empty side) into {@code into}. */
+    private void readTop(long[] into) {
+      boolean bid = book.depth(Side.BUY, px1, qty1) == 1;
+      into[0] = bid ? px1[0] : 0;
+      into[1] = bid ? qty1[0] : 0;
+      boolean ask = book.depth(Side.SELL, px1, qty1) == 1;
+      into[2] = ask ? px1[0] : 0;
+      into[3] = ask ? qty1[0] : 0;
+    }
+
+    /** A bust, from its event (both paths): lower both orders' filled, a BUST message. */
+    private void bust(String symbol, Busted b) {
+      EventData t = trades.get(b.tradeId());
+      if (t == null || !busted.add(b.tradeId())) {
+        throw new IllegalStateException("order book " + symbol + ": bust of trade " + b.tradeId()
+            + (t == null ? ", which is not among today's trades" : ", which was already busted"));
+      }
+      unfill(t.orderId(), t.qty());
+      unfill(t.otherOrderId(), t.qty());
+      fresh.clear();
+      emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.BUST, b.time(),
+          b.seq(), t.tradeId(), t.price(), t.qty(), t.sideValue(), 0, 0, 0, 0, null, false, b.reason()));
+    }
+
+    private void unfill(long id, long qty) {
+      Remembered r = orders.get(id);
+      if (r != null) r.filled -= qty;
     }
   }
 
@@ -528,6 +662,7 @@ public final class OrderBook
   private final BookEvents replay = new BookEvents(256);
   /** The node's halt state; read on every command, so a book started during a halt is halted. */
   private final MarketGate marketGate;
+  private final BookTopics topics;
   /** The newest {@link MarketHalt} this incarnation was sent (in memory only), or null. */
   private MarketGate.Halt told;
 
@@ -539,6 +674,7 @@ public final class OrderBook
     this.settings = settings;
     this.resolution = settings.rulesFor(symbol);
     this.marketGate = MarketGate.get(ctx.getSystem());
+    this.topics = BookTopics.get(ctx.getSystem());
     if (resolution.problem() != null) ctx.getLog().warn("order book {}: {}", symbol, resolution.problem());
   }
 
@@ -585,6 +721,9 @@ public final class OrderBook
         .onCommand(GetDepth.class, this::onGetDepth)
         .onCommand(GetOrder.class, this::onGetOrder)
         .onCommand(MarketHalt.class, this::onMarketHalt)
+        .onCommand(CancelAllOf.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onCancelAll(s, c)))
+        .onCommand(BustTrade.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onBust(s, c)))
+        .onCommand(GetMarketData.class, this::onGetMarketData)
         .build();
   }
 
@@ -641,8 +780,8 @@ public final class OrderBook
     out.clear();
     Reject r = book.place(c.time(), id, c.participant(), c.side(), c.type(), c.tif(), c.price(),
         c.qty(), c.stp(), out);
-    if (r != Reject.NONE) return persistThenReply(s, c.replyTo(), st -> rejected(id, r));
-    return persistThenReply(s, c.replyTo(), st -> st.firstAnswer(id));
+    if (r != Reject.NONE) return persistThenReply(s, c.replyTo(), NO_ORDER, st -> rejected(id, r));
+    return persistThenReply(s, c.replyTo(), id, st -> st.firstAnswer(id));
   }
 
   private ReplyEffect<Event, State> onCancel(State s, CancelOrder c) {
@@ -704,10 +843,10 @@ public final class OrderBook
     Reject r = book.setPhase(c.time(), c.phase(), out);
     if (r != Reject.NONE) {
       Rejected rej = new Rejected(0, r, r.reason() + " (the book is already " + c.phase() + ")");
-      return persistThenReply(s, c.replyTo(), st -> rej);
+      return persistThenReply(s, c.replyTo(), NO_ORDER, st -> rej);
     }
     List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), st -> new Ack(all));
+    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
   }
 
   private ReplyEffect<Event, State> onClock(State s, Clock c) {
@@ -720,15 +859,88 @@ public final class OrderBook
     out.clear();
     book.onClock(c.time(), out);
     List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), st -> new Ack(all));
+    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
   }
 
   private ReplyEffect<Event, State> onMarketHalt(State s, MarketHalt c) {
+    String before = haltedBecause();
     if (told == null || c.generation() >= told.generation()) {
       told = new MarketGate.Halt(c.generation(), c.halted(), c.reason());
     }
+    String after = haltedBecause();
+    if ((before == null) != (after == null) && s.rules != null) {
+      // Not persisted (a halt must work without storage), so not in the sequence: a notice.
+      Phase phase = s.book != null ? s.book.phase() : s.dayPhase;
+      MarketDataMessage notice = new MarketDataMessage(symbol, 0, MarketDataMessage.Kind.STATUS,
+          0, s.seq, 0, 0, 0, null, 0, 0, 0, 0, phase, after != null,
+          after != null ? after : "trading resumed");
+      topics.marketData(symbol).tell(Topic.publish(notice));
+    }
     if (c.replyTo() == null) return Effect().noReply();
     return Effect().reply(c.replyTo(), new Ack(List.of()));
+  }
+
+  private ReplyEffect<Event, State> onCancelAll(State s, CancelAllOf c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.participant() < 0) return reject(c.replyTo(), 0, MALFORMED, "participant must be >= 0");
+    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
+    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    if (s.book == null) return Effect().reply(c.replyTo(), new Ack(List.of())); // nothing placed yet
+    String halt = haltedBecause();
+    if (halt != null && s.book.specialQuoteShown() && s.book.phase() == Phase.CONTINUOUS) {
+      // the same rule as a single cancel: under a special quote it could trade by itayose
+      return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + "; this book shows a special "
+          + "quote, where a cancel could trigger an itayose: cancel after the resume");
+    }
+    out.clear();
+    for (long id : s.book.ordersOf(c.participant())) {
+      Reject r = s.book.cancel(c.time(), id, c.participant(), out);
+      // UNKNOWN_ORDER: an earlier cancel's itayose (special quote) filled it; its trade is in out
+      if (r != Reject.NONE && r != Reject.UNKNOWN_ORDER) {
+        throw new IllegalStateException("cancel of live order " + id + " refused: " + r);
+      }
+    }
+    List<EventData> all = data(out);
+    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
+  }
+
+  private ReplyEffect<Event, State> onBust(State s, BustTrade c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.tradeId() <= 0) return reject(c.replyTo(), 0, MALFORMED, "trade id must be positive");
+    if (c.reason() == null || c.reason().isBlank()) {
+      return reject(c.replyTo(), 0, MALFORMED, "a bust needs a reason (it is published with the bust)");
+    }
+    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
+    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    EventData t = s.trades.get(c.tradeId());
+    if (t == null) {
+      return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "no trade " + c.tradeId() + " in " + symbol
+          + " today (trades of earlier days cannot be busted)");
+    }
+    if (s.busted.contains(c.tradeId())) {
+      return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "trade " + c.tradeId() + " in " + symbol
+          + " was already busted");
+    }
+    s.bookSeq = s.seq + 1; // same bookkeeping as an Applied: the event handler checks it
+    Busted b = new Busted(s.bookSeq, c.tradeId(), c.reason(), c.time());
+    Ack ack = new Ack(List.of(t));
+    return Effect().persist(b).thenRun(st -> {
+      publishMarketData(st);
+      topics.executions(t.participant()).tell(Topic.publish(new BookTopics.OwnExecution(symbol,
+          b.seq(), 0, t.orderId(), t.participant(), t, b.reason())));
+      topics.executions(t.otherParticipant()).tell(Topic.publish(new BookTopics.OwnExecution(symbol,
+          b.seq(), 0, t.otherOrderId(), t.otherParticipant(), t, b.reason())));
+    }).thenReply(c.replyTo(), st -> ack);
+  }
+
+  private ReplyEffect<Event, State> onGetMarketData(State s, GetMarketData c) {
+    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.fromSeq() < 1) return reject(c.replyTo(), 0, MALFORMED, "fromSeq must be >= 1");
+    if (c.max() < 1) return reject(c.replyTo(), 0, MALFORMED, "max must be >= 1");
+    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
+    MarketDataRing r = s.marketData;
+    return Effect().reply(c.replyTo(), new MarketDataPage(symbol, r.firstRetained(), r.lastSeq(),
+        List.copyOf(r.page(c.fromSeq(), Math.min(c.max(), MAX_MARKET_DATA_PAGE)))));
   }
 
   /** Why this book is halted now, or null if it is not (see {@link MarketHalt}). */
@@ -782,27 +994,64 @@ public final class OrderBook
   }
 
   private ReplyEffect<Event, State> orderReply(State s, ActorRef<Response> replyTo, long id, Reject r) {
-    if (r != Reject.NONE) return persistThenReply(s, replyTo, st -> rejected(id, r));
+    if (r != Reject.NONE) return persistThenReply(s, replyTo, NO_ORDER, st -> rejected(id, r));
     List<EventData> mine = new ArrayList<>();
     for (EventData e : data(out)) if (e.concerns(id)) mine.add(e);
     Accepted reply = new Accepted(id, List.copyOf(mine));
-    return persistThenReply(s, replyTo, st -> reply);
+    return persistThenReply(s, replyTo, id, st -> reply);
   }
+
+  /** {@code replyOrderId} of a command whose reply carries no order's events. */
+  private static final long NO_ORDER = 0;
 
   /**
    * Persists what the core wrote into {@link #out} (if anything) and replies after the write.
    * The core has already applied it to {@code s.book} unless the state is the empty sentinel.
+   * After the write, publishes the market data and every event not about {@code replyOrderId}
+   * (the order whose events the reply carries, or {@link #NO_ORDER}) to its owner.
    */
   private ReplyEffect<Event, State> persistThenReply(State s, ActorRef<Response> replyTo,
-      Function<State, Response> reply) {
+      long replyOrderId, Function<State, Response> reply) {
     if (out.size() == 0) return Effect().reply(replyTo, reply.apply(s));
     List<EventData> events = data(out);
     if (s.book == null) {
       return Effect().persist(List.of(new Opened(s.rules), new Applied(1, events)))
+          .thenRun(st -> published(st, 1, events, replyOrderId))
           .thenReply(replyTo, reply::apply);
     }
-    s.bookSeq = s.seq + 1; // the core has applied it: the event handler must not apply it again
-    return Effect().persist(new Applied(s.bookSeq, events)).thenReply(replyTo, reply::apply);
+    long seq = s.bookSeq = s.seq + 1; // the core has applied it: the event handler must not apply it again
+    return Effect().persist(new Applied(seq, events))
+        .thenRun(st -> published(st, seq, events, replyOrderId))
+        .thenReply(replyTo, reply::apply);
+  }
+
+  private void published(State st, long seq, List<EventData> events, long replyOrderId) {
+    publishMarketData(st);
+    for (int i = 0; i < events.size(); i++) {
+      EventData e = events.get(i);
+      switch (e.type()) {
+        case TRADE -> {
+          if (e.orderId() != replyOrderId) ownExecution(seq, i, e.orderId(), e.participant(), e);
+          if (e.otherOrderId() != replyOrderId) ownExecution(seq, i, e.otherOrderId(), e.otherParticipant(), e);
+        }
+        case ACCEPTED, RESTED, CANCELLED, REPLACED -> {
+          if (e.orderId() != replyOrderId) ownExecution(seq, i, e.orderId(), e.participant(), e);
+        }
+        case PHASE, SPECIAL_QUOTE -> { } // about the book, not an order: on the feed
+      }
+    }
+  }
+
+  private void ownExecution(long seq, int index, long orderId, int participant, EventData e) {
+    topics.executions(participant).tell(Topic.publish(
+        new BookTopics.OwnExecution(symbol, seq, index, orderId, participant, e, null)));
+  }
+
+  /** Publishes the messages the last handled event produced (after its write). */
+  private void publishMarketData(State st) {
+    if (st.fresh.isEmpty()) return;
+    ActorRef<Topic.Command<MarketDataMessage>> t = topics.marketData(symbol);
+    for (MarketDataMessage m : st.fresh) t.tell(Topic.publish(m));
   }
 
   private static List<EventData> data(BookEvents b) {
@@ -842,12 +1091,27 @@ public final class OrderBook
         .forAnyState()
         .onEvent(Opened.class, this::onOpened)
         .onEvent(Applied.class, this::onApplied)
+        .onEvent(Busted.class, this::onBusted)
         .build();
   }
 
   private State onOpened(State s, Opened e) {
     if (s.book != null) throw new IllegalStateException("order book " + symbol + " opened twice");
-    return State.opened(e.rules());
+    return State.opened(e.rules(), settings.marketDataRetain());
+  }
+
+  private State onBusted(State s, Busted e) {
+    if (s.book == null) throw new IllegalStateException("order book " + symbol + ": Busted before Opened");
+    boolean live = e.seq() == s.bookSeq && s.bookSeq == s.seq + 1;
+    boolean recovery = s.bookSeq == s.seq && e.seq() == s.seq + 1;
+    if (!live && !recovery) {
+      throw new IllegalStateException("order book " + symbol + ": bust seq " + e.seq()
+          + " does not follow seq " + s.seq + " (book at " + s.bookSeq + ")");
+    }
+    s.seq = e.seq();
+    s.bookSeq = e.seq();
+    s.bust(symbol, e);
+    return s;
   }
 
   private State onApplied(State s, Applied e) {
@@ -866,6 +1130,7 @@ public final class OrderBook
     s.seq = e.seq();
     s.bookSeq = e.seq();
     s.remember(e.events());
+    s.deriveMarketData(symbol, e.seq(), e.events());
     return s;
   }
 
@@ -881,7 +1146,7 @@ public final class OrderBook
 
       @Override
       public State fromJournal(Object from) {
-        return stateOf((Snapshot) from, resolution);
+        return stateOf((Snapshot) from, resolution, settings.marketDataRetain());
       }
     };
   }
@@ -893,17 +1158,28 @@ public final class OrderBook
    */
   static Snapshot snapshotOf(State s) {
     if (s.seq != s.bookSeq) throw new IllegalStateException("snapshot while a command is in flight");
-    if (s.book == null) return new Snapshot(s.rules, 0, null, s.dayPhase, List.of());
+    if (s.book == null) {
+      return new Snapshot(s.rules, 0, null, s.dayPhase, List.of(), 0, List.of(), List.of(), List.of());
+    }
     List<RememberedOrder> mem = new ArrayList<>(s.orders.size());
     for (Map.Entry<Long, Remembered> en : s.orders.entrySet()) {
       Remembered r = en.getValue();
       mem.add(new RememberedOrder(en.getKey(), r.firstAnswer, r.price, r.qty, r.filled, r.state, r.cancelCode));
     }
-    return new Snapshot(s.rules, s.seq, s.book.snapshot(), s.dayPhase, List.copyOf(mem));
+    return new Snapshot(s.rules, s.seq, s.book.snapshot(), s.dayPhase, List.copyOf(mem),
+        s.marketData.lastSeq(), s.marketData.all(), List.copyOf(s.trades.values()), List.copyOf(s.busted));
   }
 
-  /** The state a snapshot describes ({@code ifEmpty}: the book's config, for an empty snapshot). */
+  /** {@link #stateOf(Snapshot, BookSettings.Resolution, int)} keeping the default 10000 messages. */
   static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty) {
+    return stateOf(snap, ifEmpty, 10_000);
+  }
+
+  /**
+   * The state a snapshot describes ({@code ifEmpty}: the book's config, for an empty snapshot;
+   * {@code retain}: how many market-data messages to keep from now on).
+   */
+  static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty, int retain) {
     if (snap.book() == null) return State.empty(ifEmpty);
     Map<Long, Remembered> mem = new LinkedHashMap<>();
     for (RememberedOrder o : snap.orders()) {
@@ -913,7 +1189,14 @@ public final class OrderBook
       r.cancelCode = o.cancelCode();
       mem.put(o.orderId(), r);
     }
+    MarketDataRing ring = new MarketDataRing(retain);
+    List<MarketDataMessage> md = snap.marketData() == null ? List.of() : snap.marketData();
+    ring.resetTo(snap.marketDataSeq() - md.size());
+    for (MarketDataMessage m : md) ring.add(m);
+    Map<Long, EventData> trades = new java.util.HashMap<>();
+    if (snap.trades() != null) for (EventData t : snap.trades()) trades.put(t.tradeId(), t);
+    Set<Long> busted = snap.busted() == null ? new HashSet<>() : new HashSet<>(snap.busted());
     return new State(snap.rules(), null, LimitOrderBook.restore(snap.rules(), snap.book()), snap.seq(), mem,
-        snap.dayPhase());
+        snap.dayPhase(), ring, trades, busted);
   }
 }

@@ -24,7 +24,10 @@ public enum Reject {
   INTERNAL_ERROR("the order book failed on this request and restarted from its journal; the "
       + "request was not applied and is not retried"),
   MARKET_HALTED("trading is halted (market-wide or this symbol): new orders, modifies and "
-      + "executions wait for `./kabuto market resume`; cancels are accepted");
+      + "executions wait for `./kabuto market resume`; cancels are accepted"),
+  // Rejects are replies only (never journaled), so appending keeps every journal readable.
+  UNKNOWN_TRADE("no trade with this id today that can be busted (never made, from an earlier "
+      + "trading day, or already busted)");
 
   private final String reason;
 

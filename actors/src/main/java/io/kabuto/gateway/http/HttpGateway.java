@@ -62,6 +62,8 @@ import org.apache.pekko.stream.javadsl.Source;
  *   <li>{@code POST|DELETE /admin/participants/{name}/kill-switch} (admin token);
  *   <li>WebSocket {@code /ws/executions} (this participant's order answers and fills) and
  *       {@code /ws/market/{symbol}} (book snapshots when they change).
+ *   <li>Market data: {@code GET /market-data/{symbol}}, WebSocket {@code /ws/market-data/{symbol}},
+ *       {@code POST /admin/trades/{symbol}/{tradeId}/bust} ({@link io.kabuto.marketdata.MarketDataRoutes}).
  * </ul>
  *
  * Every error is a JSON {@code {"error": reason, "code": CODE}} with a 4xx status, or 503 when
@@ -143,7 +145,8 @@ public final class HttpGateway extends AllDirectives {
         pathPrefix("ws", () -> concat(
             path("executions", () -> participant(this::executions)),
             path(PathMatchers.segment("market").slash(PathMatchers.segment()),
-                sym -> participant(p -> marketFeed(sym))))));
+                sym -> participant(p -> marketFeed(sym))))),
+        new io.kabuto.marketdata.MarketDataRoutes(system).route());
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
   }
 

@@ -90,9 +90,11 @@ public final class GatewayClient {
     return exchange(req, broker, inv.get("op").asText(), intent.clOrdId(), attempt, invokeSeq);
   }
 
-  /** GET /orders/{clOrdId}: the order's state now (the final lookups). */
-  public Outcome lookup(BrokerId broker, String clOrdId, int gatewayIndex) {
-    URI gw = gateways.get(Math.floorMod(gatewayIndex, gateways.size()));
+  /**
+   * GET /orders/{clOrdId}: the order's state now (the final lookups). A gateway node knows only
+   * the ClOrdIDs it took since it started, so ask the one that took the order.
+   */
+  public Outcome lookup(BrokerId broker, String clOrdId, URI gw) {
     return call(HttpRequest.newBuilder(gw.resolve("/orders/" + enc(clOrdId))).GET(), broker.token());
   }
 

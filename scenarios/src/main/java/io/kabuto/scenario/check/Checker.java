@@ -21,6 +21,9 @@ public final class Checker {
     for (Invariant inv : Invariant.values()) {
       if (expect.invariants().contains(inv)) {
         verdicts.add(orders.check(inv));
+        if (inv == Invariant.NO_LOST_ACK) {
+          verdicts.add(orders.lookupAfterFailover());
+        }
       }
     }
     List<FaultRecovery> recoveries = new RecoveryAnalysis(h).analyse(expect.recoverySeconds());

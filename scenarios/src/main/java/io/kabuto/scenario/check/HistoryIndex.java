@@ -17,6 +17,8 @@ final class HistoryIndex {
   /** Every ok/fail line of a new order, in time order. */
   final List<JsonNode> completions = new ArrayList<>();
   final Map<Long, JsonNode> bySeq = new LinkedHashMap<>();
+  /** Gateway URL to node name, from the run's start line. */
+  final Map<String, String> gatewayNode = new LinkedHashMap<>();
 
   HistoryIndex(List<JsonNode> lines) {
     for (JsonNode l : lines) {
@@ -41,6 +43,7 @@ final class HistoryIndex {
         case "final-order" -> order(l).finalLookup = l;
         case "final-book" -> finalBooks.put(l.path("symbol").asText(), l);
         case "fault" -> faults.add(l);
+        case "run" -> l.path("gateways").fields().forEachRemaining(e -> gatewayNode.put(e.getValue().asText(), e.getKey()));
         case "cluster" -> cluster.add(l);
         default -> { }
       }
@@ -51,6 +54,29 @@ final class HistoryIndex {
     String broker = l.path("broker").asText();
     String id = l.path("clOrdId").asText();
     return orders.computeIfAbsent(broker + "/" + id, k -> new OrderRecord(broker, id));
+  }
+
+  /**
+   * Whether the gateway that answered this order's final lookup was killed or restarted after
+   * {@code since} (wall ms): such a node forgot the ClOrdIDs it took before, so its "unknown
+   * ClOrdID" says nothing about the order.
+   */
+  boolean gatewayForgot(OrderRecord r, long since) {
+    if (r.finalLookup == null) {
+      return false;
+    }
+    String node = gatewayNode.get(r.finalLookup.path("gw").asText());
+    if (node == null) {
+      return false;
+    }
+    for (JsonNode f : faults) {
+      String action = f.path("action").asText();
+      if ("start".equals(f.path("phase").asText()) && node.equals(f.path("target").asText())
+          && (action.equals("kill") || action.equals("restart")) && f.path("t").asLong() >= since) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The symbol an ok/fail line's order was for. */

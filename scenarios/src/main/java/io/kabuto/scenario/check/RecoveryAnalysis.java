@@ -41,9 +41,9 @@ final class RecoveryAnalysis {
       for (String sym : affected) {
         long first = -1;
         for (JsonNode c : h.completions) {
-          if (c.path("t").asLong() > at && "ok".equals(c.path("type").asText()) && sym.equals(h.symbolOf(c))
+          if (c.path("seq").asLong() > start.path("seq").asLong() && "ok".equals(c.path("type").asText()) && sym.equals(h.symbolOf(c))
               && traded(c)) {
-            first = c.path("t").asLong() - at;
+            first = Math.max(0, c.path("t").asLong() - at);
             break;
           }
         }
@@ -72,7 +72,7 @@ final class RecoveryAnalysis {
         }
       }
       out.add(new FaultRecovery(step, start.path("describe").asText(), target, at, applied, error,
-          affected, detect(target, at), tradeAgain, recovered, delayed, unanswered, lines));
+          affected, detect(target, at, start.path("seq").asLong()), tradeAgain, recovered, delayed, unanswered, lines));
     }
     return out;
   }
@@ -87,12 +87,12 @@ final class RecoveryAnalysis {
   }
 
   /** First report after the fault, by another node, of the target not being a healthy member. */
-  private long detect(String target, long at) {
+  private long detect(String target, long at, long startSeq) {
     if (target == null) {
       return -1;
     }
     for (JsonNode c : h.cluster) {
-      if (c.path("t").asLong() < at || target.equals(c.path("node").asText())
+      if (c.path("seq").asLong() < startSeq || target.equals(c.path("node").asText())
           || !"members".equals(c.path("what").asText())) {
         continue;
       }
@@ -100,7 +100,7 @@ final class RecoveryAnalysis {
       boolean healthy = view.contains(", " + target + " Up,") || view.contains(", " + target + " Joining,")
           || view.contains(", " + target + " WeaklyUp,");
       if (!healthy) {
-        return c.path("t").asLong() - at;
+        return Math.max(0, c.path("t").asLong() - at);
       }
     }
     return -1;

@@ -91,6 +91,7 @@ public final class Nemesis implements Runnable {
       }
       ArrayNode affected = start.putArray("affected");
       Set<String> hit = affected(step, node);
+      hit.retainAll(allSymbols); // nodes also host the config's other listed books
       hit.forEach(affected::add);
       history.append(start);
       stats.faulted(hit);

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a scenario file (HOCON, top-level keys; see {@code scenarios/README} in the main README's
+ * Reads a scenario file (HOCON, top-level keys; the format is in the README's
  * "Scenarios" section). Every mistake is a {@link ScenarioError} naming the file, the path and the
  * fix; nothing is defaulted silently except the documented defaults.
  */

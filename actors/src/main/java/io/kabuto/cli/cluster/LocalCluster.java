@@ -60,6 +60,26 @@ public final class LocalCluster {
     return c;
   }
 
+  /**
+   * The cluster that {@code ./kabuto cluster up} (or {@link #up}) started in {@code runDir}, for
+   * a caller that drives a running cluster instead of starting one.
+   *
+   * @throws ClusterFailure if there is none, or none of its nodes is alive
+   */
+  public static LocalCluster attach(Path runDir, PrintWriter out) {
+    ClusterOps ops = new ClusterOps(runDir.toAbsolutePath().normalize(), out);
+    ClusterState s = ClusterState.read(ops.runDir);
+    if (s == null) {
+      throw new ClusterFailure("no cluster in " + ops.runDir + "; start one with ./kabuto cluster up"
+          + " (or run without --attach to start one)");
+    }
+    if (s.names().stream().noneMatch(n -> ops.process(n).isPresent())) {
+      throw new ClusterFailure("none of the nodes in " + ops.runDir + " is running; start them with "
+          + "./kabuto cluster up");
+    }
+    return new LocalCluster(ops, out, s);
+  }
+
   public Path runDir() {
     return ops.runDir;
   }
@@ -126,6 +146,52 @@ public final class LocalCluster {
       ClusterCommand.reportFailed(ops, out, failed);
       throw new ClusterFailure(node + " did not come back Up within " + timeout.toSeconds() + " s");
     }
+  }
+
+  /** {@code ./kabuto cluster pause NODE}: SIGSTOP, a hung JVM. */
+  public void pause(String node) {
+    signal(node, "STOP");
+  }
+
+  /** {@code ./kabuto cluster resume NODE}: SIGCONT. */
+  public void resume(String node) {
+    signal(node, "CONT");
+  }
+
+  private void signal(String node, String sig) {
+    ProcessHandle p = ops.process(node).orElseThrow(() ->
+        new ClusterFailure(node + " is not running (" + ops.processState(node) + ")"));
+    if (!NodeFaults.signal(p.pid(), sig)) {
+      throw new ClusterFailure("kill -" + sig + " " + p.pid() + " (" + node + ") failed");
+    }
+  }
+
+  /** {@code ./kabuto cluster partition A,B / C,D}: groups of node names. */
+  public void partition(List<List<String>> groups) {
+    List<List<NodeState>> g = groups.stream().map(names -> names.stream().map(this::requireNode).toList()).toList();
+    if (!PartitionCommands.blackhole(ops, out, state, g)) {
+      throw new ClusterFailure("the partition was not applied on every node (see the lines above)");
+    }
+  }
+
+  /** {@code ./kabuto cluster heal}. */
+  public void heal() {
+    if (!PartitionCommands.healAll(ops, out, state)) {
+      throw new ClusterFailure("heal failed on some nodes (see the lines above)");
+    }
+  }
+
+  /** POST to a node's admin HTTP ({@code /admin/storage/fault?...}, {@code /market/halt}...). */
+  public java.net.http.HttpResponse<String> adminPost(String node, String pathAndQuery) throws IOException {
+    return ops.post(requireNode(node), pathAndQuery);
+  }
+
+  private NodeState requireNode(String name) {
+    NodeState n = state.node(name);
+    if (n == null) {
+      throw new ClusterFailure("unknown node '" + name + "'; the nodes are: " + String.join(", ", state.names()));
+    }
+    return n;
   }
 
   /** Whether the host watchdog runs. */

@@ -74,43 +74,51 @@ final class PartitionCommands {
         throw new IllegalArgumentException("give at least two groups separated by '/', e.g. "
             + "node-1,node-2 / node-3 (nodes: " + String.join(", ", s.names()) + ")");
       }
-      if (s.netns()) {
-        return new Netns(out).partition(s, groups) ? KabutoCli.EXIT_OK : KabutoCli.EXIT_FAILURE;
-      }
-      out.println("partitioning with Pekko's Artery test-mode blackhole (each node drops messages "
-          + "to and from the other side inside the JVM; not a network cut)");
-      int failures = 0;
-      for (int i = 0; i < groups.size(); i++) {
-        for (int j = 0; j < groups.size(); j++) {
-          if (i == j) {
+      return blackhole(ops, out, s, groups) ? KabutoCli.EXIT_OK : KabutoCli.EXIT_FAILURE;
+    }
+  }
+
+  /**
+   * Cuts traffic between the groups (netns routes, or each node's Artery blackhole through its
+   * admin endpoint); true if every node took it. Shared by the CLI and {@link LocalCluster}.
+   */
+  static boolean blackhole(ClusterOps ops, PrintWriter out, ClusterState s, List<List<NodeState>> groups) {
+    if (s.netns()) {
+      return new Netns(out).partition(s, groups);
+    }
+    out.println("partitioning with Pekko's Artery test-mode blackhole (each node drops messages "
+        + "to and from the other side inside the JVM; not a network cut)");
+    int failures = 0;
+    for (int i = 0; i < groups.size(); i++) {
+      for (int j = 0; j < groups.size(); j++) {
+        if (i == j) {
+          continue;
+        }
+        for (NodeState x : groups.get(i)) {
+          if (!ops.processState(x.name()).equals("running")) {
             continue;
           }
-          for (NodeState x : groups.get(i)) {
-            if (!ops.processState(x.name()).equals("running")) {
-              continue;
-            }
-            for (NodeState y : groups.get(j)) {
-              try {
-                HttpResponse<String> r = ops.post(x, "/admin/blackhole?peer=" + y.hostPort());
-                if (r.statusCode() != 200) {
-                  failures++;
-                  out.println("  " + x.name() + " -x- " + y.name() + ": HTTP " + r.statusCode() + " " + r.body().trim());
-                }
-              } catch (IOException e) {
+          for (NodeState y : groups.get(j)) {
+            try {
+              HttpResponse<String> r = ops.post(x, "/admin/blackhole?peer=" + y.hostPort());
+              if (r.statusCode() != 200) {
                 failures++;
-                out.println("  " + x.name() + " did not answer (" + e.getMessage() + ")");
+                out.println("  " + x.name() + " -x- " + y.name() + ": HTTP " + r.statusCode() + " " + r.body().trim());
               }
+            } catch (IOException e) {
+              failures++;
+              out.println("  " + x.name() + " did not answer (" + e.getMessage() + ")");
             }
           }
         }
       }
-      List<String> desc = groups.stream().map(g -> String.join(",", g.stream().map(NodeState::name).toList())).toList();
-      out.println("partitioned: " + String.join("  |  ", desc)
-          + (failures > 0 ? " (" + failures + " blackhole requests failed, see above)" : ""));
-      out.println("The sides see each other unreachable in a few seconds; after the split brain "
-          + "resolver's stable-after (7 s) the minority side is downed. Undo with ./kabuto cluster heal");
-      return failures == 0 ? KabutoCli.EXIT_OK : KabutoCli.EXIT_FAILURE;
     }
+    List<String> desc = groups.stream().map(g -> String.join(",", g.stream().map(NodeState::name).toList())).toList();
+    out.println("partitioned: " + String.join("  |  ", desc)
+        + (failures > 0 ? " (" + failures + " blackhole requests failed, see above)" : ""));
+    out.println("The sides see each other unreachable in a few seconds; after the split brain "
+        + "resolver's stable-after (7 s) the minority side is downed. Undo with ./kabuto cluster heal");
+    return failures == 0;
   }
 
   @Command(name = "heal", mixinStandardHelpOptions = true, description = "Removes all partitions.")
@@ -123,30 +131,35 @@ final class PartitionCommands {
         ClusterState s = parent.requireState();
         ClusterOps ops = parent.ops();
         PrintWriter out = parent.out();
-        if (s.netns()) {
-          return new Netns(out).heal(s) ? KabutoCli.EXIT_OK : KabutoCli.EXIT_FAILURE;
-        }
-        int failures = 0;
-        for (NodeState n : s.nodes()) {
-          if (!ops.processState(n.name()).equals("running")) {
-            out.println("  " + n.name() + ": " + ops.processState(n.name()) + ", skipped");
-            continue;
-          }
-          try {
-            HttpResponse<String> r = ops.post(n, "/admin/heal");
-            out.println("  " + n.name() + ": " + (r.statusCode() == 200 ? "healed" : "HTTP " + r.statusCode() + " " + r.body().trim()));
-            failures += r.statusCode() == 200 ? 0 : 1;
-          } catch (IOException e) {
-            failures++;
-            out.println("  " + n.name() + " did not answer (" + e.getMessage() + ")");
-          }
-        }
-        out.println(failures == 0 ? "healed: blackholes removed on every running node; members become reachable "
-            + "again within a few seconds (a node downed meanwhile needs ./kabuto cluster restart NODE)"
-            : "heal failed on " + failures + " nodes (see above)");
-        return failures == 0 ? KabutoCli.EXIT_OK : KabutoCli.EXIT_FAILURE;
+        return healAll(ops, out, s) ? KabutoCli.EXIT_OK : KabutoCli.EXIT_FAILURE;
       });
     }
+  }
+
+  /** Removes every partition on every running node; true if all of them answered. */
+  static boolean healAll(ClusterOps ops, PrintWriter out, ClusterState s) {
+    if (s.netns()) {
+      return new Netns(out).heal(s);
+    }
+    int failures = 0;
+    for (NodeState n : s.nodes()) {
+      if (!ops.processState(n.name()).equals("running")) {
+        out.println("  " + n.name() + ": " + ops.processState(n.name()) + ", skipped");
+        continue;
+      }
+      try {
+        HttpResponse<String> r = ops.post(n, "/admin/heal");
+        out.println("  " + n.name() + ": " + (r.statusCode() == 200 ? "healed" : "HTTP " + r.statusCode() + " " + r.body().trim()));
+        failures += r.statusCode() == 200 ? 0 : 1;
+      } catch (IOException e) {
+        failures++;
+        out.println("  " + n.name() + " did not answer (" + e.getMessage() + ")");
+      }
+    }
+    out.println(failures == 0 ? "healed: blackholes removed on every running node; members become reachable "
+        + "again within a few seconds (a node downed meanwhile needs ./kabuto cluster restart NODE)"
+        : "heal failed on " + failures + " nodes (see above)");
+    return failures == 0;
   }
 
   // ------------------------------------------------------------------------------- down

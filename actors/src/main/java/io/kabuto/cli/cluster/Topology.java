@@ -64,7 +64,7 @@ public record Topology(String name, List<Node> nodes, List<String> seeds, String
     return parse(c, file.toString());
   }
 
-  static Topology parse(Config root, String origin) {
+  public static Topology parse(Config root, String origin) {
     try {
       Config t = root.getConfig("kabuto.topology");
       String name = t.hasPath("name") ? t.getString("name") : "custom";

@@ -1,0 +1,106 @@
+package io.kabuto.scenario.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ScenarioLoaderTest {
+  static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+
+  static final String VALID = """
+      name = t
+      description = "a test"
+      symbols { "7203" { base-price = "2000", tick-table = TOPIX500, lot-size = 100 } }
+      clock { start = "08:00", end = "09:00", speed = 60 }
+      brokers = [ { kind = market-maker, count = 1, rate = 2 } ]
+      faults = [ { at = "08:10", action = kill, node = "host-of:7203" },
+                 { at = "08:20", action = restart, node = "target-of:1" } ]
+      """;
+
+  @Test
+  void everyLibraryScenarioLoads() throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(HOME.resolve("scenarios/library"))) {
+      files = s.filter(p -> p.toString().endsWith(".conf")).toList();
+    }
+    assertTrue(files.size() >= 2, "the library has scenarios: " + files);
+    for (Path f : files) {
+      Scenario sc = ScenarioLoader.load(f, HOME);
+      assertEquals(f.getFileName().toString(), sc.name() + ".conf", "file named after its scenario");
+      assertTrue(sc.clock().wallDuration().toSeconds() <= 150, sc.name() + " runs in about 1-2 minutes");
+    }
+  }
+
+  @Test
+  void aValidFileGivesTheModel(@TempDir Path dir) throws IOException {
+    Scenario s = ScenarioLoader.load(write(dir, VALID), HOME);
+    assertEquals("five-nodes", s.topology().name());
+    assertEquals(20000, s.symbols().get("7203").basePrice());
+    assertEquals(60_000, s.clock().wallDuration().toMillis());
+    assertEquals(OnFailure.RESEND, s.brokers().get(0).onFailure());
+    assertEquals(List.of("7203"), s.brokers().get(0).symbols());
+    assertEquals(2, s.faults().get(1).index());
+    assertEquals("08:10:00 kill host-of:7203", s.faults().get(0).describe());
+    assertTrue(s.expectations().invariants().contains(Invariant.NO_LOST_ACK), "all invariants by default");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown top key|name = t|nmae = t|nmae",
+      "bad time|at = \"08:10\"|at = \"8h10\"|faults[0].at",
+      "fault outside the day|at = \"08:10\"|at = \"10:00\"|faults[0].at",
+      "unknown action|action = kill|action = explode|faults[0].action",
+      "action for later|action = kill|action = load-burst|faults[0].action",
+      "unknown node|node = \"host-of:7203\"|node = \"node-9\"|faults[0].node",
+      "host-of an unlisted symbol|node = \"host-of:7203\"|node = \"host-of:9999\"|faults[0].node",
+      "target-of a later step|node = \"target-of:1\"|node = \"target-of:2\"|faults[1].node",
+      "unknown broker kind|kind = market-maker|kind = whale|brokers[0].kind",
+      "broker kind for later|kind = market-maker|kind = momentum-trader|brokers[0].kind",
+      "rate not a number|rate = 2|rate = fast|brokers[0].rate",
+      "zero count|count = 1|count = 0|brokers[0].count",
+      "off-grid base price|base-price = \"2000\"|base-price = \"2000.3\"|symbols.\"7203\".base-price",
+      "bad tick table|tick-table = TOPIX500|tick-table = NIKKEI|symbols.\"7203\".tick-table",
+      "negative speed|speed = 60|speed = -1|clock.speed",
+      "end before start|end = \"09:00\"|end = \"07:00\"|clock.end"})
+  void everyMistakeNamesFilePathAndFix(String what, String from, String to, String path, @TempDir Path dir)
+      throws IOException {
+    assertTrue(VALID.contains(from), "test setup: '" + from + "' is in the valid file");
+    Path f = write(dir, VALID.replace(from, to));
+    ScenarioError e = assertThrows(ScenarioError.class, () -> ScenarioLoader.load(f, HOME), what);
+    assertTrue(e.getMessage().startsWith(f + ": " + path + ": "), what + ": " + e.getMessage());
+    assertTrue(e.getMessage().contains("Fix: "), what + ": " + e.getMessage());
+  }
+
+  @Test
+  void missingSymbolsAndBrokersAreNamed(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "name = t\ndescription = x\nbrokers = []\n");
+    ScenarioError e = assertThrows(ScenarioError.class, () -> ScenarioLoader.load(f, HOME));
+    assertTrue(e.getMessage().contains(": symbols: missing or empty"), e.getMessage());
+    Path g = write(dir, VALID.replace("brokers = [ { kind = market-maker, count = 1, rate = 2 } ]", ""));
+    e = assertThrows(ScenarioError.class, () -> ScenarioLoader.load(g, HOME));
+    assertTrue(e.getMessage().contains(": brokers: missing"), e.getMessage());
+  }
+
+  @Test
+  void brokenHoconIsReportedWithTheFile(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "name = t\nsymbols { \n");
+    ScenarioError e = assertThrows(ScenarioError.class, () -> ScenarioLoader.load(f, HOME));
+    assertTrue(e.getMessage().startsWith(f + ": not valid HOCON"), e.getMessage());
+  }
+
+  private static Path write(Path dir, String text) throws IOException {
+    Path f = Files.createTempFile(dir, "scenario", ".conf");
+    Files.writeString(f, text);
+    return f;
+  }
+}

@@ -306,15 +306,31 @@ public final class OrdersBench {
       all.merge(StepStats.fromLine(c.next("result", millis + o.drain().toMillis() + 60_000)));
     }
     double wall = (System.nanoTime() - t0) / 1e9;
-    Step s = judge(rate, all, millis);
+    Step s = judge(rate, all, millis, deadNodes());
     if (o.verbose() || id > 0) {
       p.say("  cpu over the step (%.0f s wall, %% of one core): %s", wall, cpuLine(cpu0, cpu(), wall));
     }
     return s;
   }
 
-  private Step judge(int rate, StepStats s, long millis) {
+  /** Nodes whose process is gone (an overloaded cluster can down itself: split brain resolver). */
+  private List<String> deadNodes() {
+    List<String> dead = new ArrayList<>();
+    LocalCluster c = cluster;
+    for (var n : c.nodes()) {
+      String st = c.processState(n.name());
+      if (!st.equals("running")) {
+        dead.add(n.name() + " " + st + " (log " + c.logFile(n.name()) + ")");
+      }
+    }
+    return dead;
+  }
+
+  private Step judge(int rate, StepStats s, long millis, List<String> deadNodes) {
     List<String> why = new ArrayList<>();
+    if (!deadNodes.isEmpty()) {
+      why.add("nodes not running: " + String.join(", ", deadNodes));
+    }
     double p99 = s.percentileMillis(99);
     if (p99 > P99_TARGET_MILLIS) {
       why.add(String.format(Locale.ROOT, "p99 %.1f ms > %.0f ms", p99, P99_TARGET_MILLIS));

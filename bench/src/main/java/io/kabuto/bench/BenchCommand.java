@@ -3,6 +3,7 @@ package io.kabuto.bench;
 import io.kabuto.bench.failover.FailoverCommand;
 import io.kabuto.bench.journal.JournalCommand;
 import io.kabuto.bench.matching.MatchingCommand;
+import io.kabuto.bench.orders.OrdersCommand;
 import io.kabuto.cli.KabutoCli;
 import io.kabuto.cli.KabutoSubcommand;
 import picocli.CommandLine.Command;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = KabutoCli.Version.class,
     synopsisSubcommandLabel = "BENCHMARK",
-    subcommands = {MatchingCommand.class, JournalCommand.class, FailoverCommand.class},
+    subcommands = {MatchingCommand.class, JournalCommand.class, FailoverCommand.class,
+        OrdersCommand.class},
     description = {"Runs a benchmark.", ""},
     footer = {"", "Run 'kabuto bench BENCHMARK --help' for the options of a benchmark."})
 public final class BenchCommand implements Runnable {

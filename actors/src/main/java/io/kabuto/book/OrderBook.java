@@ -17,11 +17,7 @@ import io.kabuto.matching.SelfTradePrevention;
 import io.kabuto.matching.Side;
 import io.kabuto.matching.TimeInForce;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -384,61 +380,41 @@ public final class OrderBook
   // ================================================================ state
 
   /**
-   * The book's state. Mutable, owned by the entity's actor, never shared (snapshots and replies
-   * are copies). The instance with {@code book == null} is the immutable empty state: see the
-   * class comment for why it must never change.
+   * The book's state: the core's book, the event sequence, the day's memory ({@link
+   * OrderMemory}) and the market-data feed ({@link BookFeed}). Mutable, owned by the entity's
+   * actor, never shared (snapshots and replies are copies). The instance with {@code book == null}
+   * is the immutable empty state: see the class comment for why it must never change.
    */
   public static final class State {
-    private final BookRules rules;
-    private final String problem;
-    private final LimitOrderBook book;
+    final BookRules rules;
+    final String problem;
+    final LimitOrderBook book;
     /** {@link Applied} events the event handler has handled. */
-    private long seq;
+    long seq;
     /** {@link Applied} events the book reflects: seq, or seq + 1 while a live command persists. */
-    private long bookSeq;
-    /** Today's accepted orders (idempotency memory), in acceptance order. */
-    private final Map<Long, Remembered> orders;
-    /** The phase as of the last handled event (the book itself runs ahead on the live path). */
-    private Phase dayPhase;
-    /** The feed's sequence ({@link MarketDataRing#lastSeq()}) and newest messages. */
-    private final MarketDataRing marketData;
-    /**
-     * The messages the last handled event produced, for the command's side effect to publish
-     * (commands are stashed until it has run, so nothing overwrites it before). Not persisted.
-     */
-    private final List<MarketDataMessage> fresh = new ArrayList<>();
-    /** Top of book as last published: bid price, bid qty, ask price, ask qty. */
-    private final long[] top = new long[4];
-    private final long[] px1 = new long[1];
-    private final long[] qty1 = new long[1];
-    /** Today's trades by id (the core's events, shared with the journal's), for busts. */
-    private final Map<Long, EventData> trades;
-    private final Set<Long> busted;
+    long bookSeq;
+    final OrderMemory memory;
+    final BookFeed feed;
 
-    private State(BookRules rules, String problem, LimitOrderBook book, long seq,
-        Map<Long, Remembered> orders, Phase dayPhase, MarketDataRing marketData,
-        Map<Long, EventData> trades, Set<Long> busted) {
+    State(BookRules rules, String problem, LimitOrderBook book, long seq, OrderMemory memory,
+        MarketDataRing marketData) {
       this.rules = rules;
       this.problem = problem;
       this.book = book;
       this.seq = seq;
       this.bookSeq = seq;
-      this.orders = orders;
-      this.dayPhase = dayPhase;
-      this.marketData = marketData;
-      this.trades = trades;
-      this.busted = busted;
-      if (book != null) readTop(top);
+      this.memory = memory;
+      this.feed = new BookFeed(book, marketData);
     }
 
     static State empty(BookSettings.Resolution r) {
-      return new State(r.rules(), r.problem(), null, 0, Map.of(), r.rules() == null ? null : r.rules().initialPhase(),
-          new MarketDataRing(1), Map.of(), Set.of());
+      Phase phase = r.rules() == null ? null : r.rules().initialPhase();
+      return new State(r.rules(), r.problem(), null, 0, OrderMemory.empty(phase), new MarketDataRing(1));
     }
 
     static State opened(BookRules rules, int retain) {
-      return new State(rules, null, new LimitOrderBook(rules), 0, new LinkedHashMap<>(), rules.initialPhase(),
-          new MarketDataRing(retain), new java.util.HashMap<>(), new HashSet<>());
+      return new State(rules, null, new LimitOrderBook(rules), 0, OrderMemory.opened(rules.initialPhase()),
+          new MarketDataRing(retain));
     }
 
     /** True until the first event: nothing persisted, no book yet. */
@@ -463,161 +439,21 @@ public final class OrderBook
 
     /** Sequence of the newest market-data message. */
     public long marketDataSeq() {
-      return marketData.lastSeq();
+      return feed.ring().lastSeq();
     }
 
     /** Number of remembered orders (accepted today). */
     public int rememberedOrders() {
-      return orders.size();
+      return memory.size();
     }
 
-    private LimitOrderBook readBook() {
+    LimitOrderBook readBook() {
       if (book != null) return book;
       return rules == null ? null : new LimitOrderBook(rules);
     }
 
     Accepted firstAnswer(long orderId) {
-      Remembered r = orders.get(orderId);
-      return r == null ? null : new Accepted(orderId, r.firstAnswer);
-    }
-
-    /** Updates everything outside the core from one Applied event (both paths). */
-    private void remember(List<EventData> events) {
-      for (EventData e : events) {
-        switch (e.type()) {
-          case ACCEPTED -> {
-            List<EventData> first = new ArrayList<>();
-            for (EventData x : events) if (x.concerns(e.orderId())) first.add(x);
-            orders.put(e.orderId(), new Remembered(List.copyOf(first), e.price(), e.qty()));
-          }
-          case RESTED -> {
-            Remembered r = orders.get(e.orderId());
-            if (r != null) r.state = OrderState.LIVE;
-          }
-          case TRADE -> {
-            fill(e.orderId(), e.qty(), e.leaves());
-            fill(e.otherOrderId(), e.qty(), e.otherLeaves());
-            trades.put(e.tradeId(), e);
-          }
-          case CANCELLED -> {
-            Remembered r = orders.get(e.orderId());
-            if (r != null) {
-              r.state = OrderState.CANCELLED;
-              r.cancelCode = e.code();
-            }
-          }
-          case REPLACED -> {
-            Remembered r = orders.get(e.orderId());
-            if (r != null) {
-              r.price = e.price();
-              r.qty = e.qty();
-              r.state = OrderState.LIVE;
-            }
-          }
-          case PHASE -> {
-            Phase next = e.phase();
-            // A new trading day starts when the book leaves CLOSED: forget yesterday's ids.
-            // (Entering CLOSED expired every order, so none of them is live.)
-            if (dayPhase == Phase.CLOSED && next != Phase.CLOSED) {
-              orders.clear();
-              trades.clear();
-              busted.clear();
-            }
-            dayPhase = next;
-          }
-          case SPECIAL_QUOTE -> { }
-        }
-      }
-    }
-
-    private void fill(long id, long qty, long leaves) {
-      Remembered r = orders.get(id);
-      if (r == null) return;
-      r.filled += qty;
-      if (leaves == 0) r.state = OrderState.FILLED;
-    }
-
-    /** The market-data messages of one Applied event, into the ring and {@link #fresh}. */
-    private void deriveMarketData(String symbol, long eventSeq, List<EventData> events) {
-      fresh.clear();
-      long time = 0;
-      for (EventData e : events) {
-        time = e.time();
-        if (e.type() == EventType.TRADE) {
-          emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.TRADE,
-              time, eventSeq, e.tradeId(), e.price(), e.qty(), e.sideValue(), 0, 0, 0, 0, null, false, null));
-        } else if (e.type() == EventType.PHASE) {
-          emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.STATUS,
-              time, eventSeq, 0, 0, 0, null, 0, 0, 0, 0, e.phase(), false, null));
-        }
-      }
-      long bp = top[0], bq = top[1], ap = top[2], aq = top[3];
-      readTop(top);
-      if (bp != top[0] || bq != top[1] || ap != top[2] || aq != top[3]) {
-        emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.TOP, time,
-            eventSeq, 0, 0, 0, null, top[0], top[1], top[2], top[3], null, false, null));
-      }
-    }
-
-    private void emit(MarketDataMessage m) {
-      marketData.add(m);
-      fresh.add(m);
-    }
-
-    /** The book's best limit levels (price 0, qty 0 for an empty side) into {@code into}. */
-    private void readTop(long[] into) {
-      boolean bid = book.depth(Side.BUY, px1, qty1) == 1;
-      into[0] = bid ? px1[0] : 0;
-      into[1] = bid ? qty1[0] : 0;
-      boolean ask = book.depth(Side.SELL, px1, qty1) == 1;
-      into[2] = ask ? px1[0] : 0;
-      into[3] = ask ? qty1[0] : 0;
-    }
-
-    /** A bust, from its event (both paths): lower both orders' filled, a BUST message. */
-    private void bust(String symbol, Busted b) {
-      EventData t = trades.get(b.tradeId());
-      if (t == null || !busted.add(b.tradeId())) {
-        throw new IllegalStateException("order book " + symbol + ": bust of trade " + b.tradeId()
-            + (t == null ? ", which is not among today's trades" : ", which was already busted"));
-      }
-      unfill(t.orderId(), t.qty());
-      unfill(t.otherOrderId(), t.qty());
-      fresh.clear();
-      emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.BUST, b.time(),
-          b.seq(), t.tradeId(), t.price(), t.qty(), t.sideValue(), 0, 0, 0, 0, null, false, b.reason()));
-    }
-
-    private void unfill(long id, long qty) {
-      Remembered r = orders.get(id);
-      if (r != null) r.filled -= qty;
-    }
-  }
-
-  /** Mutable memory entry of one accepted order. */
-  private static final class Remembered {
-    final List<EventData> firstAnswer;
-    long price;
-    long qty;
-    long filled;
-    OrderState state = OrderState.LIVE;
-    int cancelCode = -1;
-
-    Remembered(List<EventData> firstAnswer, long price, long qty) {
-      this.firstAnswer = firstAnswer;
-      this.price = price;
-      this.qty = qty;
-    }
-
-    EventData accepted() {
-      return firstAnswer.get(0);
-    }
-
-    boolean sameOrder(PlaceOrder p) {
-      EventData a = accepted();
-      return a.participant() == p.participant() && a.side() == p.side().ordinal()
-          && a.orderType() == p.type().ordinal() && a.tif() == p.tif().ordinal()
-          && a.price() == p.price() && a.qty() == p.qty();
+      return memory.firstAnswer(orderId);
     }
   }
 
@@ -697,7 +533,7 @@ public final class OrderBook
                 + "the journal's apply until the book is reset", symbol, s.rules, resolution.rules());
           }
           ctx.getLog().debug("order book {} recovered: seq {}, {} remembered orders, hash {}",
-              symbol, s.seq, s.orders.size(), s.stateHash());
+              symbol, s.seq, s.memory.size(), s.stateHash());
         })
         .onSignal(RecoveryFailed.class, (s, f) ->
             ctx.getLog().error("order book {} failed to recover", symbol, f.getFailure()))
@@ -768,7 +604,7 @@ public final class OrderBook
     if (c.price() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "price must be >= 0");
     if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
 
-    Remembered known = s.orders.get(id);
+    OrderMemory.Remembered known = s.memory.get(id);
     if (known != null) {
       if (known.sameOrder(c)) return Effect().reply(c.replyTo(), s.firstAnswer(id));
       return reject(c.replyTo(), id, Reject.DUPLICATE_ORDER_ID, "order id " + id
@@ -870,7 +706,7 @@ public final class OrderBook
     String after = haltedBecause();
     if ((before == null) != (after == null) && s.rules != null) {
       // Not persisted (a halt must work without storage), so not in the sequence: a notice.
-      Phase phase = s.book != null ? s.book.phase() : s.dayPhase;
+      Phase phase = s.book != null ? s.book.phase() : s.memory.dayPhase();
       MarketDataMessage notice = new MarketDataMessage(symbol, 0, MarketDataMessage.Kind.STATUS,
           0, s.seq, 0, 0, 0, null, 0, 0, 0, 0, phase, after != null,
           after != null ? after : "trading resumed");
@@ -912,12 +748,12 @@ public final class OrderBook
     }
     if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
     if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    EventData t = s.trades.get(c.tradeId());
+    EventData t = s.memory.trade(c.tradeId());
     if (t == null) {
       return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "no trade " + c.tradeId() + " in " + symbol
           + " today (trades of earlier days cannot be busted)");
     }
-    if (s.busted.contains(c.tradeId())) {
+    if (s.memory.isBusted(c.tradeId())) {
       return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "trade " + c.tradeId() + " in " + symbol
           + " was already busted");
     }
@@ -938,7 +774,7 @@ public final class OrderBook
     if (c.fromSeq() < 1) return reject(c.replyTo(), 0, MALFORMED, "fromSeq must be >= 1");
     if (c.max() < 1) return reject(c.replyTo(), 0, MALFORMED, "max must be >= 1");
     if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    MarketDataRing r = s.marketData;
+    MarketDataRing r = s.feed.ring();
     return Effect().reply(c.replyTo(), new MarketDataPage(symbol, r.firstRetained(), r.lastSeq(),
         List.copyOf(r.page(c.fromSeq(), Math.min(c.max(), MAX_MARKET_DATA_PAGE)))));
   }
@@ -964,7 +800,7 @@ public final class OrderBook
   private ReplyEffect<Event, State> onGetOrder(State s, GetOrder c) {
     if (c.replyTo() == null) return noReplyTo(c);
     long id = c.orderId();
-    Remembered r = s.orders.get(id);
+    OrderMemory.Remembered r = s.memory.get(id);
     LimitOrderBook b = s.book;
     OrderStatus status;
     if (r != null) {
@@ -1049,9 +885,9 @@ public final class OrderBook
 
   /** Publishes the messages the last handled event produced (after its write). */
   private void publishMarketData(State st) {
-    if (st.fresh.isEmpty()) return;
+    if (st.feed.fresh().isEmpty()) return;
     ActorRef<Topic.Command<MarketDataMessage>> t = topics.marketData(symbol);
-    for (MarketDataMessage m : st.fresh) t.tell(Topic.publish(m));
+    for (MarketDataMessage m : st.feed.fresh()) t.tell(Topic.publish(m));
   }
 
   private static List<EventData> data(BookEvents b) {
@@ -1110,7 +946,8 @@ public final class OrderBook
     }
     s.seq = e.seq();
     s.bookSeq = e.seq();
-    s.bust(symbol, e);
+    EventData t = s.memory.bust(symbol, e);
+    s.feed.bust(symbol, e, t);
     return s;
   }
 
@@ -1129,8 +966,8 @@ public final class OrderBook
     }
     s.seq = e.seq();
     s.bookSeq = e.seq();
-    s.remember(e.events());
-    s.deriveMarketData(symbol, e.seq(), e.events());
+    s.memory.remember(e.events());
+    s.feed.derive(symbol, e.seq(), e.events());
     return s;
   }
 
@@ -1159,15 +996,11 @@ public final class OrderBook
   static Snapshot snapshotOf(State s) {
     if (s.seq != s.bookSeq) throw new IllegalStateException("snapshot while a command is in flight");
     if (s.book == null) {
-      return new Snapshot(s.rules, 0, null, s.dayPhase, List.of(), 0, List.of(), List.of(), List.of());
+      return new Snapshot(s.rules, 0, null, s.memory.dayPhase(), List.of(), 0, List.of(), List.of(), List.of());
     }
-    List<RememberedOrder> mem = new ArrayList<>(s.orders.size());
-    for (Map.Entry<Long, Remembered> en : s.orders.entrySet()) {
-      Remembered r = en.getValue();
-      mem.add(new RememberedOrder(en.getKey(), r.firstAnswer, r.price, r.qty, r.filled, r.state, r.cancelCode));
-    }
-    return new Snapshot(s.rules, s.seq, s.book.snapshot(), s.dayPhase, List.copyOf(mem),
-        s.marketData.lastSeq(), s.marketData.all(), List.copyOf(s.trades.values()), List.copyOf(s.busted));
+    MarketDataRing ring = s.feed.ring();
+    return new Snapshot(s.rules, s.seq, s.book.snapshot(), s.memory.dayPhase(), s.memory.rememberedOrders(),
+        ring.lastSeq(), ring.all(), s.memory.trades(), s.memory.busted());
   }
 
   /** {@link #stateOf(Snapshot, BookSettings.Resolution, int)} keeping the default 10000 messages. */
@@ -1181,22 +1014,12 @@ public final class OrderBook
    */
   static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty, int retain) {
     if (snap.book() == null) return State.empty(ifEmpty);
-    Map<Long, Remembered> mem = new LinkedHashMap<>();
-    for (RememberedOrder o : snap.orders()) {
-      Remembered r = new Remembered(List.copyOf(o.firstAnswer()), o.price(), o.qty());
-      r.filled = o.filled();
-      r.state = o.state();
-      r.cancelCode = o.cancelCode();
-      mem.put(o.orderId(), r);
-    }
     MarketDataRing ring = new MarketDataRing(retain);
     List<MarketDataMessage> md = snap.marketData() == null ? List.of() : snap.marketData();
     ring.resetTo(snap.marketDataSeq() - md.size());
     for (MarketDataMessage m : md) ring.add(m);
-    Map<Long, EventData> trades = new java.util.HashMap<>();
-    if (snap.trades() != null) for (EventData t : snap.trades()) trades.put(t.tradeId(), t);
-    Set<Long> busted = snap.busted() == null ? new HashSet<>() : new HashSet<>(snap.busted());
-    return new State(snap.rules(), null, LimitOrderBook.restore(snap.rules(), snap.book()), snap.seq(), mem,
-        snap.dayPhase(), ring, trades, busted);
+    OrderMemory memory = OrderMemory.restored(snap.orders(), snap.trades(), snap.busted(), snap.dayPhase());
+    return new State(snap.rules(), null, LimitOrderBook.restore(snap.rules(), snap.book()), snap.seq(), memory,
+        ring);
   }
 }

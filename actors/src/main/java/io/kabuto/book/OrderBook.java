@@ -975,51 +975,21 @@ public final class OrderBook
 
   @Override
   public SnapshotAdapter<State> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(State s) {
-        return snapshotOf(s);
-      }
-
-      @Override
-      public State fromJournal(Object from) {
-        return stateOf((Snapshot) from, resolution, settings.marketDataRetain());
-      }
-    };
+    return new BookSnapshots(resolution, settings.marketDataRetain());
   }
 
-  /**
-   * The snapshot of a state. Pekko calls this right after the triggering event is persisted,
-   * before any stashed command runs, so book and memory are at the same seq. Everything is copied:
-   * the snapshot is serialized on another thread while the book keeps changing.
-   */
+  /** The snapshot record of a state (see {@link BookSnapshots#snapshotOf}). */
   static Snapshot snapshotOf(State s) {
-    if (s.seq != s.bookSeq) throw new IllegalStateException("snapshot while a command is in flight");
-    if (s.book == null) {
-      return new Snapshot(s.rules, 0, null, s.memory.dayPhase(), List.of(), 0, List.of(), List.of(), List.of());
-    }
-    MarketDataRing ring = s.feed.ring();
-    return new Snapshot(s.rules, s.seq, s.book.snapshot(), s.memory.dayPhase(), s.memory.rememberedOrders(),
-        ring.lastSeq(), ring.all(), s.memory.trades(), s.memory.busted());
+    return BookSnapshots.snapshotOf(s);
   }
 
-  /** {@link #stateOf(Snapshot, BookSettings.Resolution, int)} keeping the default 10000 messages. */
+  /** The state a snapshot describes, keeping the default 10000 market-data messages. */
   static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty) {
-    return stateOf(snap, ifEmpty, 10_000);
+    return BookSnapshots.stateOf(snap, ifEmpty, 10_000);
   }
 
-  /**
-   * The state a snapshot describes ({@code ifEmpty}: the book's config, for an empty snapshot;
-   * {@code retain}: how many market-data messages to keep from now on).
-   */
+  /** The state a snapshot describes (see {@link BookSnapshots#stateOf}). */
   static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty, int retain) {
-    if (snap.book() == null) return State.empty(ifEmpty);
-    MarketDataRing ring = new MarketDataRing(retain);
-    List<MarketDataMessage> md = snap.marketData() == null ? List.of() : snap.marketData();
-    ring.resetTo(snap.marketDataSeq() - md.size());
-    for (MarketDataMessage m : md) ring.add(m);
-    OrderMemory memory = OrderMemory.restored(snap.orders(), snap.trades(), snap.busted(), snap.dayPhase());
-    return new State(snap.rules(), null, LimitOrderBook.restore(snap.rules(), snap.book()), snap.seq(), memory,
-        ring);
+    return BookSnapshots.stateOf(snap, ifEmpty, retain);
   }
 }

@@ -43,6 +43,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * symbol). The state machine is the matching core's {@link LimitOrderBook}; this class adds
  * persistence, idempotent order ids, snapshots and the message protocol.
  *
+ * <p>This class holds the protocol, the {@link State}, sharding, the handler tables and the event
+ * handler. The command handlers are {@link BookCommands}, the day's memory of orders and trades
+ * {@link OrderMemory}, the market-data feed {@link BookFeed}, what is published after a write
+ * {@link BookPublisher}, and the snapshot mapping {@link BookSnapshots}.
+ *
  * <h2>Live path vs replay: who applies the core's events</h2>
  *
  * Pekko wants the event handler to be the state-transition function. The core, however, decides

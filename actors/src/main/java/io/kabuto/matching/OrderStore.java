@@ -204,8 +204,7 @@ abstract class OrderStore {
         0, ordL[2 + 4 * o], ordL[3 + 4 * o], 0, reason.ordinal(), 0);
   }
 
-  // ---------------------------------------------------------------- queries
-
+  // ---------------------------------------------------------------- queries (part of LimitOrderBook's API)
 
   public long lowerLimit() {
     return lower;

@@ -16,13 +16,7 @@ import io.kabuto.matching.Reject;
 import io.kabuto.matching.SelfTradePrevention;
 import io.kabuto.matching.Side;
 import io.kabuto.matching.TimeInForce;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,7 +24,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -42,7 +35,6 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
-import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
@@ -50,6 +42,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * One symbol's order book as an event-sourced, sharded entity (role {@value #ROLE}, entity id =
  * symbol). The state machine is the matching core's {@link LimitOrderBook}; this class adds
  * persistence, idempotent order ids, snapshots and the message protocol.
+ *
+ * <p>This class holds the protocol, the {@link State}, sharding, the handler tables and the event
+ * handler. The command handlers are {@link BookCommands}, the day's memory of orders and trades
+ * {@link OrderMemory}, the market-data feed {@link BookFeed}, what is published after a write
+ * {@link BookPublisher}, and the snapshot mapping {@link BookSnapshots}.
  *
  * <h2>Live path vs replay: who applies the core's events</h2>
  *
@@ -384,61 +381,41 @@ public final class OrderBook
   // ================================================================ state
 
   /**
-   * The book's state. Mutable, owned by the entity's actor, never shared (snapshots and replies
-   * are copies). The instance with {@code book == null} is the immutable empty state: see the
-   * class comment for why it must never change.
+   * The book's state: the core's book, the event sequence, the day's memory ({@link
+   * OrderMemory}) and the market-data feed ({@link BookFeed}). Mutable, owned by the entity's
+   * actor, never shared (snapshots and replies are copies). The instance with {@code book == null}
+   * is the immutable empty state: see the class comment for why it must never change.
    */
   public static final class State {
-    private final BookRules rules;
-    private final String problem;
-    private final LimitOrderBook book;
+    final BookRules rules;
+    final String problem;
+    final LimitOrderBook book;
     /** {@link Applied} events the event handler has handled. */
-    private long seq;
+    long seq;
     /** {@link Applied} events the book reflects: seq, or seq + 1 while a live command persists. */
-    private long bookSeq;
-    /** Today's accepted orders (idempotency memory), in acceptance order. */
-    private final Map<Long, Remembered> orders;
-    /** The phase as of the last handled event (the book itself runs ahead on the live path). */
-    private Phase dayPhase;
-    /** The feed's sequence ({@link MarketDataRing#lastSeq()}) and newest messages. */
-    private final MarketDataRing marketData;
-    /**
-     * The messages the last handled event produced, for the command's side effect to publish
-     * (commands are stashed until it has run, so nothing overwrites it before). Not persisted.
-     */
-    private final List<MarketDataMessage> fresh = new ArrayList<>();
-    /** Top of book as last published: bid price, bid qty, ask price, ask qty. */
-    private final long[] top = new long[4];
-    private final long[] px1 = new long[1];
-    private final long[] qty1 = new long[1];
-    /** Today's trades by id (the core's events, shared with the journal's), for busts. */
-    private final Map<Long, EventData> trades;
-    private final Set<Long> busted;
+    long bookSeq;
+    final OrderMemory memory;
+    final BookFeed feed;
 
-    private State(BookRules rules, String problem, LimitOrderBook book, long seq,
-        Map<Long, Remembered> orders, Phase dayPhase, MarketDataRing marketData,
-        Map<Long, EventData> trades, Set<Long> busted) {
+    State(BookRules rules, String problem, LimitOrderBook book, long seq, OrderMemory memory,
+        MarketDataRing marketData) {
       this.rules = rules;
       this.problem = problem;
       this.book = book;
       this.seq = seq;
       this.bookSeq = seq;
-      this.orders = orders;
-      this.dayPhase = dayPhase;
-      this.marketData = marketData;
-      this.trades = trades;
-      this.busted = busted;
-      if (book != null) readTop(top);
+      this.memory = memory;
+      this.feed = new BookFeed(book, marketData);
     }
 
     static State empty(BookSettings.Resolution r) {
-      return new State(r.rules(), r.problem(), null, 0, Map.of(), r.rules() == null ? null : r.rules().initialPhase(),
-          new MarketDataRing(1), Map.of(), Set.of());
+      Phase phase = r.rules() == null ? null : r.rules().initialPhase();
+      return new State(r.rules(), r.problem(), null, 0, OrderMemory.empty(phase), new MarketDataRing(1));
     }
 
     static State opened(BookRules rules, int retain) {
-      return new State(rules, null, new LimitOrderBook(rules), 0, new LinkedHashMap<>(), rules.initialPhase(),
-          new MarketDataRing(retain), new java.util.HashMap<>(), new HashSet<>());
+      return new State(rules, null, new LimitOrderBook(rules), 0, OrderMemory.opened(rules.initialPhase()),
+          new MarketDataRing(retain));
     }
 
     /** True until the first event: nothing persisted, no book yet. */
@@ -463,161 +440,21 @@ public final class OrderBook
 
     /** Sequence of the newest market-data message. */
     public long marketDataSeq() {
-      return marketData.lastSeq();
+      return feed.ring().lastSeq();
     }
 
     /** Number of remembered orders (accepted today). */
     public int rememberedOrders() {
-      return orders.size();
+      return memory.size();
     }
 
-    private LimitOrderBook readBook() {
+    LimitOrderBook readBook() {
       if (book != null) return book;
       return rules == null ? null : new LimitOrderBook(rules);
     }
 
     Accepted firstAnswer(long orderId) {
-      Remembered r = orders.get(orderId);
-      return r == null ? null : new Accepted(orderId, r.firstAnswer);
-    }
-
-    /** Updates everything outside the core from one Applied event (both paths). */
-    private void remember(List<EventData> events) {
-      for (EventData e : events) {
-        switch (e.type()) {
-          case ACCEPTED -> {
-            List<EventData> first = new ArrayList<>();
-            for (EventData x : events) if (x.concerns(e.orderId())) first.add(x);
-            orders.put(e.orderId(), new Remembered(List.copyOf(first), e.price(), e.qty()));
-          }
-          case RESTED -> {
-            Remembered r = orders.get(e.orderId());
-            if (r != null) r.state = OrderState.LIVE;
-          }
-          case TRADE -> {
-            fill(e.orderId(), e.qty(), e.leaves());
-            fill(e.otherOrderId(), e.qty(), e.otherLeaves());
-            trades.put(e.tradeId(), e);
-          }
-          case CANCELLED -> {
-            Remembered r = orders.get(e.orderId());
-            if (r != null) {
-              r.state = OrderState.CANCELLED;
-              r.cancelCode = e.code();
-            }
-          }
-          case REPLACED -> {
-            Remembered r = orders.get(e.orderId());
-            if (r != null) {
-              r.price = e.price();
-              r.qty = e.qty();
-              r.state = OrderState.LIVE;
-            }
-          }
-          case PHASE -> {
-            Phase next = e.phase();
-            // A new trading day starts when the book leaves CLOSED: forget yesterday's ids.
-            // (Entering CLOSED expired every order, so none of them is live.)
-            if (dayPhase == Phase.CLOSED && next != Phase.CLOSED) {
-              orders.clear();
-              trades.clear();
-              busted.clear();
-            }
-            dayPhase = next;
-          }
-          case SPECIAL_QUOTE -> { }
-        }
-      }
-    }
-
-    private void fill(long id, long qty, long leaves) {
-      Remembered r = orders.get(id);
-      if (r == null) return;
-      r.filled += qty;
-      if (leaves == 0) r.state = OrderState.FILLED;
-    }
-
-    /** The market-data messages of one Applied event, into the ring and {@link #fresh}. */
-    private void deriveMarketData(String symbol, long eventSeq, List<EventData> events) {
-      fresh.clear();
-      long time = 0;
-      for (EventData e : events) {
-        time = e.time();
-        if (e.type() == EventType.TRADE) {
-          emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.TRADE,
-              time, eventSeq, e.tradeId(), e.price(), e.qty(), e.sideValue(), 0, 0, 0, 0, null, false, null));
-        } else if (e.type() == EventType.PHASE) {
-          emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.STATUS,
-              time, eventSeq, 0, 0, 0, null, 0, 0, 0, 0, e.phase(), false, null));
-        }
-      }
-      long bp = top[0], bq = top[1], ap = top[2], aq = top[3];
-      readTop(top);
-      if (bp != top[0] || bq != top[1] || ap != top[2] || aq != top[3]) {
-        emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.TOP, time,
-            eventSeq, 0, 0, 0, null, top[0], top[1], top[2], top[3], null, false, null));
-      }
-    }
-
-    private void emit(MarketDataMessage m) {
-      marketData.add(m);
-      fresh.add(m);
-    }
-
-    /** The book's best limit levels (price 0, qty 0 for an empty side) into {@code into}. */
-    private void readTop(long[] into) {
-      boolean bid = book.depth(Side.BUY, px1, qty1) == 1;
-      into[0] = bid ? px1[0] : 0;
-      into[1] = bid ? qty1[0] : 0;
-      boolean ask = book.depth(Side.SELL, px1, qty1) == 1;
-      into[2] = ask ? px1[0] : 0;
-      into[3] = ask ? qty1[0] : 0;
-    }
-
-    /** A bust, from its event (both paths): lower both orders' filled, a BUST message. */
-    private void bust(String symbol, Busted b) {
-      EventData t = trades.get(b.tradeId());
-      if (t == null || !busted.add(b.tradeId())) {
-        throw new IllegalStateException("order book " + symbol + ": bust of trade " + b.tradeId()
-            + (t == null ? ", which is not among today's trades" : ", which was already busted"));
-      }
-      unfill(t.orderId(), t.qty());
-      unfill(t.otherOrderId(), t.qty());
-      fresh.clear();
-      emit(new MarketDataMessage(symbol, marketData.lastSeq() + 1, MarketDataMessage.Kind.BUST, b.time(),
-          b.seq(), t.tradeId(), t.price(), t.qty(), t.sideValue(), 0, 0, 0, 0, null, false, b.reason()));
-    }
-
-    private void unfill(long id, long qty) {
-      Remembered r = orders.get(id);
-      if (r != null) r.filled -= qty;
-    }
-  }
-
-  /** Mutable memory entry of one accepted order. */
-  private static final class Remembered {
-    final List<EventData> firstAnswer;
-    long price;
-    long qty;
-    long filled;
-    OrderState state = OrderState.LIVE;
-    int cancelCode = -1;
-
-    Remembered(List<EventData> firstAnswer, long price, long qty) {
-      this.firstAnswer = firstAnswer;
-      this.price = price;
-      this.qty = qty;
-    }
-
-    EventData accepted() {
-      return firstAnswer.get(0);
-    }
-
-    boolean sameOrder(PlaceOrder p) {
-      EventData a = accepted();
-      return a.participant() == p.participant() && a.side() == p.side().ordinal()
-          && a.orderType() == p.type().ordinal() && a.tif() == p.tif().ordinal()
-          && a.price() == p.price() && a.qty() == p.qty();
+      return memory.firstAnswer(orderId);
     }
   }
 
@@ -657,14 +494,9 @@ public final class OrderBook
   private final String symbol;
   private final BookSettings settings;
   private final BookSettings.Resolution resolution;
-  /** Scratch buffers; only touched on the actor's thread and cleared before each use. */
-  private final BookEvents out = new BookEvents(256);
+  /** Scratch buffer for replay; only touched on the actor's thread and cleared before each use. */
   private final BookEvents replay = new BookEvents(256);
-  /** The node's halt state; read on every command, so a book started during a halt is halted. */
-  private final MarketGate marketGate;
-  private final BookTopics topics;
-  /** The newest {@link MarketHalt} this incarnation was sent (in memory only), or null. */
-  private MarketGate.Halt told;
+  private final BookCommands commands;
 
   private OrderBook(ActorContext<Command> ctx, String symbol, BookSettings settings) {
     super(persistenceId(symbol), SupervisorStrategy.restartWithBackoff(
@@ -673,8 +505,8 @@ public final class OrderBook
     this.symbol = symbol;
     this.settings = settings;
     this.resolution = settings.rulesFor(symbol);
-    this.marketGate = MarketGate.get(ctx.getSystem());
-    this.topics = BookTopics.get(ctx.getSystem());
+    this.commands = new BookCommands(ctx, symbol, settings, Effect(), MarketGate.get(ctx.getSystem()),
+        new BookPublisher(symbol, BookTopics.get(ctx.getSystem())));
     if (resolution.problem() != null) ctx.getLog().warn("order book {}: {}", symbol, resolution.problem());
   }
 
@@ -697,7 +529,7 @@ public final class OrderBook
                 + "the journal's apply until the book is reset", symbol, s.rules, resolution.rules());
           }
           ctx.getLog().debug("order book {} recovered: seq {}, {} remembered orders, hash {}",
-              symbol, s.seq, s.orders.size(), s.stateHash());
+              symbol, s.seq, s.memory.size(), s.stateHash());
         })
         .onSignal(RecoveryFailed.class, (s, f) ->
             ctx.getLog().error("order book {} failed to recover", symbol, f.getFailure()))
@@ -710,377 +542,25 @@ public final class OrderBook
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(PlaceOrder.class, (s, c) -> guarded(c.replyTo(), c.orderId(), c,
-            () -> onPlace(s, c)))
-        .onCommand(CancelOrder.class, (s, c) -> guarded(c.replyTo(), c.orderId(), c,
-            () -> onCancel(s, c)))
-        .onCommand(ModifyOrder.class, (s, c) -> guarded(c.replyTo(), c.orderId(), c,
-            () -> onModify(s, c)))
-        .onCommand(SetPhase.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onSetPhase(s, c)))
-        .onCommand(Clock.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onClock(s, c)))
-        .onCommand(GetDepth.class, this::onGetDepth)
-        .onCommand(GetOrder.class, this::onGetOrder)
-        .onCommand(MarketHalt.class, this::onMarketHalt)
-        .onCommand(CancelAllOf.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onCancelAll(s, c)))
-        .onCommand(BustTrade.class, (s, c) -> guarded(c.replyTo(), 0, c, () -> onBust(s, c)))
-        .onCommand(GetMarketData.class, this::onGetMarketData)
+        .onCommand(PlaceOrder.class, (s, c) ->
+            commands.guarded(c.replyTo(), c.orderId(), c, () -> commands.onPlace(s, c)))
+        .onCommand(CancelOrder.class, (s, c) ->
+            commands.guarded(c.replyTo(), c.orderId(), c, () -> commands.onCancel(s, c)))
+        .onCommand(ModifyOrder.class, (s, c) ->
+            commands.guarded(c.replyTo(), c.orderId(), c, () -> commands.onModify(s, c)))
+        .onCommand(SetPhase.class, (s, c) ->
+            commands.guarded(c.replyTo(), 0, c, () -> commands.onSetPhase(s, c)))
+        .onCommand(Clock.class, (s, c) ->
+            commands.guarded(c.replyTo(), 0, c, () -> commands.onClock(s, c)))
+        .onCommand(GetDepth.class, commands::onGetDepth)
+        .onCommand(GetOrder.class, commands::onGetOrder)
+        .onCommand(MarketHalt.class, commands::onMarketHalt)
+        .onCommand(CancelAllOf.class, (s, c) ->
+            commands.guarded(c.replyTo(), 0, c, () -> commands.onCancelAll(s, c)))
+        .onCommand(BustTrade.class, (s, c) ->
+            commands.guarded(c.replyTo(), 0, c, () -> commands.onBust(s, c)))
+        .onCommand(GetMarketData.class, commands::onGetMarketData)
         .build();
-  }
-
-  /**
-   * Runs a command that may change the book. If the book throws (a bug on this input), the core
-   * may be half-way through the command, so the book stops and recovers from its journal (the
-   * listed-books waker or the next command restarts it); the command is rejected, not retried.
-   */
-  private ReplyEffect<Event, State> guarded(ActorRef<Response> replyTo, long id, Command c,
-      java.util.function.Supplier<ReplyEffect<Event, State>> handler) {
-    try {
-      return handler.get();
-    } catch (RuntimeException e) {
-      ctx.getLog().error("order book {} failed on {}; rejecting it and restarting from the journal",
-          symbol, c, e);
-      // Told before stopping: a reply side effect after stop() would never run.
-      if (replyTo != null) {
-        replyTo.tell(new Rejected(id, Reject.INTERNAL_ERROR,
-            Reject.INTERNAL_ERROR.reason() + " (" + e + ")"));
-      }
-      return Effect().stop().thenNoReply();
-    }
-  }
-
-  private ReplyEffect<Event, State> onPlace(State s, PlaceOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (settings.crashOnQuantity() > 0 && c.qty() == settings.crashOnQuantity()) {
-      throw new IllegalStateException("injected matching-engine fault on quantity " + c.qty()
-          + " (kabuto.book.fault.crash-on-quantity)");
-    }
-    long id = c.orderId();
-    String bad = c.orderId() <= 0 ? "order id must be positive"
-        : c.participant() < 0 ? "participant must be >= 0"
-        : c.side() == null ? "side is required"
-        : c.type() == null ? "order type is required"
-        : c.tif() == null ? "time in force is required"
-        : c.stp() == null ? "self-trade prevention is required (NONE to allow self trades)"
-        : c.time() < 0 ? "time must be >= 0"
-        : null;
-    if (bad != null) return reject(c.replyTo(), id, c.orderId() <= 0 ? Reject.INVALID_ORDER_ID : MALFORMED, bad);
-    if (c.qty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "quantity must be positive");
-    if (c.price() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "price must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
-
-    Remembered known = s.orders.get(id);
-    if (known != null) {
-      if (known.sameOrder(c)) return Effect().reply(c.replyTo(), s.firstAnswer(id));
-      return reject(c.replyTo(), id, Reject.DUPLICATE_ORDER_ID, "order id " + id
-          + " was already used today for a different order (" + known.accepted().describe() + ")");
-    }
-    String halt = haltedBecause();
-    if (halt != null) return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt);
-    LimitOrderBook book = working(s);
-    out.clear();
-    Reject r = book.place(c.time(), id, c.participant(), c.side(), c.type(), c.tif(), c.price(),
-        c.qty(), c.stp(), out);
-    if (r != Reject.NONE) return persistThenReply(s, c.replyTo(), NO_ORDER, st -> rejected(id, r));
-    return persistThenReply(s, c.replyTo(), id, st -> st.firstAnswer(id));
-  }
-
-  private ReplyEffect<Event, State> onCancel(State s, CancelOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    long id = c.orderId();
-    ReplyEffect<Event, State> bad = checkOrderRequest(c.replyTo(), id, c.participant(), c.time());
-    if (bad != null) return bad;
-    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
-    String halt = haltedBecause();
-    if (halt != null && s.book != null && s.book.specialQuoteShown() && s.book.phase() == Phase.CONTINUOUS) {
-      // under a special quote a cancel may rebalance the book and trade by itayose
-      return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt + "; this book shows a special "
-          + "quote, where a cancel could trigger an itayose: cancel after the resume");
-    }
-    LimitOrderBook book = working(s);
-    out.clear();
-    Reject r = book.cancel(c.time(), id, c.participant(), out);
-    return orderReply(s, c.replyTo(), id, r);
-  }
-
-  /** The checks cancel and modify share; null when the request is well formed. */
-  private ReplyEffect<Event, State> checkOrderRequest(ActorRef<Response> replyTo, long id,
-      int participant, long time) {
-    if (id <= 0) return reject(replyTo, id, Reject.INVALID_ORDER_ID, "order id must be positive");
-    if (participant < LimitOrderBook.ANY_PARTICIPANT) {
-      return reject(replyTo, id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
-    }
-    if (time < 0) return reject(replyTo, id, MALFORMED, "time must be >= 0");
-    return null;
-  }
-
-  private ReplyEffect<Event, State> onModify(State s, ModifyOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    long id = c.orderId();
-    ReplyEffect<Event, State> bad = checkOrderRequest(c.replyTo(), id, c.participant(), c.time());
-    if (bad != null) return bad;
-    if (c.newQty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "new quantity must be positive");
-    if (c.newPrice() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "new price must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
-    String halt = haltedBecause();
-    if (halt != null) return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt);
-    LimitOrderBook book = working(s);
-    out.clear();
-    Reject r = book.modify(c.time(), id, c.participant(), c.newPrice(), c.newQty(), out);
-    return orderReply(s, c.replyTo(), id, r);
-  }
-
-  private ReplyEffect<Event, State> onSetPhase(State s, SetPhase c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.phase() == null) return reject(c.replyTo(), 0, Reject.INVALID_PHASE_CHANGE, "phase is required");
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    String halt = haltedBecause();
-    if (halt != null && c.phase() != Phase.HALTED) {
-      return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + " (only a move to HALTED is allowed)");
-    }
-    LimitOrderBook book = working(s);
-    out.clear();
-    Reject r = book.setPhase(c.time(), c.phase(), out);
-    if (r != Reject.NONE) {
-      Rejected rej = new Rejected(0, r, r.reason() + " (the book is already " + c.phase() + ")");
-      return persistThenReply(s, c.replyTo(), NO_ORDER, st -> rej);
-    }
-    List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
-  }
-
-  private ReplyEffect<Event, State> onClock(State s, Clock c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    String halt = haltedBecause();
-    if (halt != null) return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + " (a tick could step a special quote and trade)");
-    LimitOrderBook book = working(s);
-    out.clear();
-    book.onClock(c.time(), out);
-    List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
-  }
-
-  private ReplyEffect<Event, State> onMarketHalt(State s, MarketHalt c) {
-    String before = haltedBecause();
-    if (told == null || c.generation() >= told.generation()) {
-      told = new MarketGate.Halt(c.generation(), c.halted(), c.reason());
-    }
-    String after = haltedBecause();
-    if ((before == null) != (after == null) && s.rules != null) {
-      // Not persisted (a halt must work without storage), so not in the sequence: a notice.
-      Phase phase = s.book != null ? s.book.phase() : s.dayPhase;
-      MarketDataMessage notice = new MarketDataMessage(symbol, 0, MarketDataMessage.Kind.STATUS,
-          0, s.seq, 0, 0, 0, null, 0, 0, 0, 0, phase, after != null,
-          after != null ? after : "trading resumed");
-      topics.marketData(symbol).tell(Topic.publish(notice));
-    }
-    if (c.replyTo() == null) return Effect().noReply();
-    return Effect().reply(c.replyTo(), new Ack(List.of()));
-  }
-
-  private ReplyEffect<Event, State> onCancelAll(State s, CancelAllOf c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.participant() < 0) return reject(c.replyTo(), 0, MALFORMED, "participant must be >= 0");
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    if (s.book == null) return Effect().reply(c.replyTo(), new Ack(List.of())); // nothing placed yet
-    String halt = haltedBecause();
-    if (halt != null && s.book.specialQuoteShown() && s.book.phase() == Phase.CONTINUOUS) {
-      // the same rule as a single cancel: under a special quote it could trade by itayose
-      return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + "; this book shows a special "
-          + "quote, where a cancel could trigger an itayose: cancel after the resume");
-    }
-    out.clear();
-    for (long id : s.book.ordersOf(c.participant())) {
-      Reject r = s.book.cancel(c.time(), id, c.participant(), out);
-      // UNKNOWN_ORDER: an earlier cancel's itayose (special quote) filled it; its trade is in out
-      if (r != Reject.NONE && r != Reject.UNKNOWN_ORDER) {
-        throw new IllegalStateException("cancel of live order " + id + " refused: " + r);
-      }
-    }
-    List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
-  }
-
-  private ReplyEffect<Event, State> onBust(State s, BustTrade c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.tradeId() <= 0) return reject(c.replyTo(), 0, MALFORMED, "trade id must be positive");
-    if (c.reason() == null || c.reason().isBlank()) {
-      return reject(c.replyTo(), 0, MALFORMED, "a bust needs a reason (it is published with the bust)");
-    }
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    EventData t = s.trades.get(c.tradeId());
-    if (t == null) {
-      return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "no trade " + c.tradeId() + " in " + symbol
-          + " today (trades of earlier days cannot be busted)");
-    }
-    if (s.busted.contains(c.tradeId())) {
-      return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "trade " + c.tradeId() + " in " + symbol
-          + " was already busted");
-    }
-    s.bookSeq = s.seq + 1; // same bookkeeping as an Applied: the event handler checks it
-    Busted b = new Busted(s.bookSeq, c.tradeId(), c.reason(), c.time());
-    Ack ack = new Ack(List.of(t));
-    return Effect().persist(b).thenRun(st -> {
-      publishMarketData(st);
-      topics.executions(t.participant()).tell(Topic.publish(new BookTopics.OwnExecution(symbol,
-          b.seq(), 0, t.orderId(), t.participant(), t, b.reason())));
-      topics.executions(t.otherParticipant()).tell(Topic.publish(new BookTopics.OwnExecution(symbol,
-          b.seq(), 0, t.otherOrderId(), t.otherParticipant(), t, b.reason())));
-    }).thenReply(c.replyTo(), st -> ack);
-  }
-
-  private ReplyEffect<Event, State> onGetMarketData(State s, GetMarketData c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.fromSeq() < 1) return reject(c.replyTo(), 0, MALFORMED, "fromSeq must be >= 1");
-    if (c.max() < 1) return reject(c.replyTo(), 0, MALFORMED, "max must be >= 1");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    MarketDataRing r = s.marketData;
-    return Effect().reply(c.replyTo(), new MarketDataPage(symbol, r.firstRetained(), r.lastSeq(),
-        List.copyOf(r.page(c.fromSeq(), Math.min(c.max(), MAX_MARKET_DATA_PAGE)))));
-  }
-
-  /** Why this book is halted now, or null if it is not (see {@link MarketHalt}). */
-  private String haltedBecause() {
-    MarketGate.Halt h = marketGate.newest(symbol, told);
-    return h.halted() ? h.reason() : null;
-  }
-
-  private ReplyEffect<Event, State> onGetDepth(State s, GetDepth c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.levels() < 0) return reject(c.replyTo(), 0, MALFORMED, "levels must be >= 0");
-    LimitOrderBook b = s.readBook();
-    if (b == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    int n = Math.min(c.levels(), MAX_DEPTH_LEVELS);
-    return Effect().reply(c.replyTo(), new Depth(symbol, levels(b, Side.BUY, n), levels(b, Side.SELL, n),
-        b.marketQuantity(Side.BUY), b.marketQuantity(Side.SELL), b.lastPrice(), b.phase(),
-        b.specialQuoteShown(), b.specialQuoteSide(), b.specialQuotePrice(), b.volume(),
-        b.tradeCount(), b.orderCount(), b.stateHash(), s.seq));
-  }
-
-  private ReplyEffect<Event, State> onGetOrder(State s, GetOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    long id = c.orderId();
-    Remembered r = s.orders.get(id);
-    LimitOrderBook b = s.book;
-    OrderStatus status;
-    if (r != null) {
-      EventData a = r.accepted();
-      long leaves = b != null && r.state == OrderState.LIVE ? b.leavesOf(id) : 0;
-      status = new OrderStatus(id, r.state, a.participant(), a.sideValue(), OrderType.values()[a.orderType()],
-          TimeInForce.values()[a.tif()], r.price, r.qty, r.filled, leaves,
-          r.cancelCode < 0 ? null : CancelReason.values()[r.cancelCode]);
-    } else if (b != null && b.isLive(id)) {
-      // live but not remembered: cannot happen while the memory covers the trading day
-      status = new OrderStatus(id, OrderState.LIVE, b.ownerOf(id), null, null, null, b.priceOf(id), 0, 0,
-          b.leavesOf(id), null);
-    } else {
-      status = new OrderStatus(id, OrderState.UNKNOWN, -1, null, null, null, 0, 0, 0, 0, null);
-    }
-    return Effect().reply(c.replyTo(), status);
-  }
-
-  // ---------------------------------------------------------------- command helpers
-
-  /**
-   * The book a command runs the core on: the live book, or, while the state is the empty
-   * sentinel, a fresh scratch book (the event handler then rebuilds it from the events).
-   */
-  private static LimitOrderBook working(State s) {
-    return s.book != null ? s.book : new LimitOrderBook(s.rules);
-  }
-
-  private ReplyEffect<Event, State> orderReply(State s, ActorRef<Response> replyTo, long id, Reject r) {
-    if (r != Reject.NONE) return persistThenReply(s, replyTo, NO_ORDER, st -> rejected(id, r));
-    List<EventData> mine = new ArrayList<>();
-    for (EventData e : data(out)) if (e.concerns(id)) mine.add(e);
-    Accepted reply = new Accepted(id, List.copyOf(mine));
-    return persistThenReply(s, replyTo, id, st -> reply);
-  }
-
-  /** {@code replyOrderId} of a command whose reply carries no order's events. */
-  private static final long NO_ORDER = 0;
-
-  /**
-   * Persists what the core wrote into {@link #out} (if anything) and replies after the write.
-   * The core has already applied it to {@code s.book} unless the state is the empty sentinel.
-   * After the write, publishes the market data and every event not about {@code replyOrderId}
-   * (the order whose events the reply carries, or {@link #NO_ORDER}) to its owner.
-   */
-  private ReplyEffect<Event, State> persistThenReply(State s, ActorRef<Response> replyTo,
-      long replyOrderId, Function<State, Response> reply) {
-    if (out.size() == 0) return Effect().reply(replyTo, reply.apply(s));
-    List<EventData> events = data(out);
-    if (s.book == null) {
-      return Effect().persist(List.of(new Opened(s.rules), new Applied(1, events)))
-          .thenRun(st -> published(st, 1, events, replyOrderId))
-          .thenReply(replyTo, reply::apply);
-    }
-    long seq = s.bookSeq = s.seq + 1; // the core has applied it: the event handler must not apply it again
-    return Effect().persist(new Applied(seq, events))
-        .thenRun(st -> published(st, seq, events, replyOrderId))
-        .thenReply(replyTo, reply::apply);
-  }
-
-  private void published(State st, long seq, List<EventData> events, long replyOrderId) {
-    publishMarketData(st);
-    for (int i = 0; i < events.size(); i++) {
-      EventData e = events.get(i);
-      switch (e.type()) {
-        case TRADE -> {
-          if (e.orderId() != replyOrderId) ownExecution(seq, i, e.orderId(), e.participant(), e);
-          if (e.otherOrderId() != replyOrderId) ownExecution(seq, i, e.otherOrderId(), e.otherParticipant(), e);
-        }
-        case ACCEPTED, RESTED, CANCELLED, REPLACED -> {
-          if (e.orderId() != replyOrderId) ownExecution(seq, i, e.orderId(), e.participant(), e);
-        }
-        case PHASE, SPECIAL_QUOTE -> { } // about the book, not an order: on the feed
-      }
-    }
-  }
-
-  private void ownExecution(long seq, int index, long orderId, int participant, EventData e) {
-    topics.executions(participant).tell(Topic.publish(
-        new BookTopics.OwnExecution(symbol, seq, index, orderId, participant, e, null)));
-  }
-
-  /** Publishes the messages the last handled event produced (after its write). */
-  private void publishMarketData(State st) {
-    if (st.fresh.isEmpty()) return;
-    ActorRef<Topic.Command<MarketDataMessage>> t = topics.marketData(symbol);
-    for (MarketDataMessage m : st.fresh) t.tell(Topic.publish(m));
-  }
-
-  private static List<EventData> data(BookEvents b) {
-    List<EventData> list = new ArrayList<>(b.size());
-    for (int i = 0; i < b.size(); i++) list.add(EventData.of(b, i));
-    return List.copyOf(list);
-  }
-
-  private static List<Level> levels(LimitOrderBook b, Side side, int n) {
-    if (n == 0) return List.of();
-    long[] px = new long[n];
-    long[] qty = new long[n];
-    int k = b.depth(side, px, qty);
-    List<Level> list = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) list.add(new Level(px[i], qty[i]));
-    return List.copyOf(list);
-  }
-
-  private static Rejected rejected(long id, Reject r) {
-    return new Rejected(id, r, r.reason());
-  }
-
-  private ReplyEffect<Event, State> reject(ActorRef<Response> replyTo, long id, Reject code, String reason) {
-    return Effect().reply(replyTo, new Rejected(id, code, reason));
-  }
-
-  private ReplyEffect<Event, State> noReplyTo(Command c) {
-    ctx.getLog().warn("order book {}: dropped {} without replyTo", symbol, c.getClass().getSimpleName());
-    return Effect().noReply();
   }
 
   // ---------------------------------------------------------------- events
@@ -1110,7 +590,8 @@ public final class OrderBook
     }
     s.seq = e.seq();
     s.bookSeq = e.seq();
-    s.bust(symbol, e);
+    EventData t = s.memory.bust(symbol, e);
+    s.feed.bust(symbol, e, t);
     return s;
   }
 
@@ -1129,8 +610,8 @@ public final class OrderBook
     }
     s.seq = e.seq();
     s.bookSeq = e.seq();
-    s.remember(e.events());
-    s.deriveMarketData(symbol, e.seq(), e.events());
+    s.memory.remember(e.events());
+    s.feed.derive(symbol, e.seq(), e.events());
     return s;
   }
 
@@ -1138,65 +619,21 @@ public final class OrderBook
 
   @Override
   public SnapshotAdapter<State> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(State s) {
-        return snapshotOf(s);
-      }
-
-      @Override
-      public State fromJournal(Object from) {
-        return stateOf((Snapshot) from, resolution, settings.marketDataRetain());
-      }
-    };
+    return new BookSnapshots(resolution, settings.marketDataRetain());
   }
 
-  /**
-   * The snapshot of a state. Pekko calls this right after the triggering event is persisted,
-   * before any stashed command runs, so book and memory are at the same seq. Everything is copied:
-   * the snapshot is serialized on another thread while the book keeps changing.
-   */
+  /** The snapshot record of a state (see {@link BookSnapshots#snapshotOf}). */
   static Snapshot snapshotOf(State s) {
-    if (s.seq != s.bookSeq) throw new IllegalStateException("snapshot while a command is in flight");
-    if (s.book == null) {
-      return new Snapshot(s.rules, 0, null, s.dayPhase, List.of(), 0, List.of(), List.of(), List.of());
-    }
-    List<RememberedOrder> mem = new ArrayList<>(s.orders.size());
-    for (Map.Entry<Long, Remembered> en : s.orders.entrySet()) {
-      Remembered r = en.getValue();
-      mem.add(new RememberedOrder(en.getKey(), r.firstAnswer, r.price, r.qty, r.filled, r.state, r.cancelCode));
-    }
-    return new Snapshot(s.rules, s.seq, s.book.snapshot(), s.dayPhase, List.copyOf(mem),
-        s.marketData.lastSeq(), s.marketData.all(), List.copyOf(s.trades.values()), List.copyOf(s.busted));
+    return BookSnapshots.snapshotOf(s);
   }
 
-  /** {@link #stateOf(Snapshot, BookSettings.Resolution, int)} keeping the default 10000 messages. */
+  /** The state a snapshot describes, keeping the default 10000 market-data messages. */
   static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty) {
-    return stateOf(snap, ifEmpty, 10_000);
+    return BookSnapshots.stateOf(snap, ifEmpty, 10_000);
   }
 
-  /**
-   * The state a snapshot describes ({@code ifEmpty}: the book's config, for an empty snapshot;
-   * {@code retain}: how many market-data messages to keep from now on).
-   */
+  /** The state a snapshot describes (see {@link BookSnapshots#stateOf}). */
   static State stateOf(Snapshot snap, BookSettings.Resolution ifEmpty, int retain) {
-    if (snap.book() == null) return State.empty(ifEmpty);
-    Map<Long, Remembered> mem = new LinkedHashMap<>();
-    for (RememberedOrder o : snap.orders()) {
-      Remembered r = new Remembered(List.copyOf(o.firstAnswer()), o.price(), o.qty());
-      r.filled = o.filled();
-      r.state = o.state();
-      r.cancelCode = o.cancelCode();
-      mem.put(o.orderId(), r);
-    }
-    MarketDataRing ring = new MarketDataRing(retain);
-    List<MarketDataMessage> md = snap.marketData() == null ? List.of() : snap.marketData();
-    ring.resetTo(snap.marketDataSeq() - md.size());
-    for (MarketDataMessage m : md) ring.add(m);
-    Map<Long, EventData> trades = new java.util.HashMap<>();
-    if (snap.trades() != null) for (EventData t : snap.trades()) trades.put(t.tradeId(), t);
-    Set<Long> busted = snap.busted() == null ? new HashSet<>() : new HashSet<>(snap.busted());
-    return new State(snap.rules(), null, LimitOrderBook.restore(snap.rules(), snap.book()), snap.seq(), mem,
-        snap.dayPhase(), ring, trades, busted);
+    return BookSnapshots.stateOf(snap, ifEmpty, retain);
   }
 }

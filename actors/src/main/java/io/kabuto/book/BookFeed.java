@@ -1,0 +1,94 @@
+package io.kabuto.book;
+
+import io.kabuto.book.OrderBook.Busted;
+import io.kabuto.book.OrderBook.EventData;
+import io.kabuto.marketdata.MarketDataMessage;
+import io.kabuto.marketdata.MarketDataRing;
+import io.kabuto.matching.EventType;
+import io.kabuto.matching.LimitOrderBook;
+import io.kabuto.matching.Side;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A book's market-data feed, derived from its persisted events (see "Market data" in {@link
+ * OrderBook}): per Applied event, a TRADE per trade and a STATUS per phase change in event
+ * order, then a TOP if the best bid or ask (price or quantity of the best limit level) differs
+ * from the last TOP; per Busted event, a BUST. Derived by the event handler, so the live path and
+ * every replay number the messages the same way; the sequence and the newest messages are part
+ * of the state and of snapshots.
+ */
+final class BookFeed {
+  private final LimitOrderBook book;
+  /** The feed's sequence ({@link MarketDataRing#lastSeq()}) and newest messages. */
+  private final MarketDataRing ring;
+  /**
+   * The messages the last handled event produced, for the command's side effect to publish
+   * (commands are stashed until it has run, so nothing overwrites it before). Not persisted.
+   */
+  private final List<MarketDataMessage> fresh = new ArrayList<>();
+  /** Top of book as last published: bid price, bid qty, ask price, ask qty. */
+  private final long[] top = new long[4];
+  private final long[] px1 = new long[1];
+  private final long[] qty1 = new long[1];
+
+  /** The feed of {@code book} (null for the empty state) carrying on from {@code ring}. */
+  BookFeed(LimitOrderBook book, MarketDataRing ring) {
+    this.book = book;
+    this.ring = ring;
+    if (book != null) readTop(top);
+  }
+
+  MarketDataRing ring() {
+    return ring;
+  }
+
+  /** The messages the last handled event produced (to publish after its write). */
+  List<MarketDataMessage> fresh() {
+    return fresh;
+  }
+
+  /** The market-data messages of one Applied event, into the ring and {@link #fresh}. */
+  void derive(String symbol, long eventSeq, List<EventData> events) {
+    fresh.clear();
+    long time = 0;
+    for (EventData e : events) {
+      time = e.time();
+      if (e.type() == EventType.TRADE) {
+        emit(new MarketDataMessage(symbol, ring.lastSeq() + 1, MarketDataMessage.Kind.TRADE,
+            time, eventSeq, e.tradeId(), e.price(), e.qty(), e.sideValue(), 0, 0, 0, 0, null, false, null));
+      } else if (e.type() == EventType.PHASE) {
+        emit(new MarketDataMessage(symbol, ring.lastSeq() + 1, MarketDataMessage.Kind.STATUS,
+            time, eventSeq, 0, 0, 0, null, 0, 0, 0, 0, e.phase(), false, null));
+      }
+    }
+    long bp = top[0], bq = top[1], ap = top[2], aq = top[3];
+    readTop(top);
+    if (bp != top[0] || bq != top[1] || ap != top[2] || aq != top[3]) {
+      emit(new MarketDataMessage(symbol, ring.lastSeq() + 1, MarketDataMessage.Kind.TOP, time,
+          eventSeq, 0, 0, 0, null, top[0], top[1], top[2], top[3], null, false, null));
+    }
+  }
+
+  /** The BUST message of a Busted event ({@code t}: the busted trade), into the ring and fresh. */
+  void bust(String symbol, Busted b, EventData t) {
+    fresh.clear();
+    emit(new MarketDataMessage(symbol, ring.lastSeq() + 1, MarketDataMessage.Kind.BUST, b.time(),
+        b.seq(), t.tradeId(), t.price(), t.qty(), t.sideValue(), 0, 0, 0, 0, null, false, b.reason()));
+  }
+
+  private void emit(MarketDataMessage m) {
+    ring.add(m);
+    fresh.add(m);
+  }
+
+  /** The book's best limit levels (price 0, qty 0 for an empty side) into {@code into}. */
+  private void readTop(long[] into) {
+    boolean bid = book.depth(Side.BUY, px1, qty1) == 1;
+    into[0] = bid ? px1[0] : 0;
+    into[1] = bid ? qty1[0] : 0;
+    boolean ask = book.depth(Side.SELL, px1, qty1) == 1;
+    into[2] = ask ? px1[0] : 0;
+    into[3] = ask ? qty1[0] : 0;
+  }
+}

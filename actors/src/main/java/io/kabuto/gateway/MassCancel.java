@@ -78,6 +78,7 @@ final class MassCancel {
         if (!waiting.isEmpty()) {
           return Behaviors.same();
         }
+        unanswered.sort(null);
         replyTo.tell(new Result(cancelled[0], List.copyOf(unanswered), Map.copyOf(refused)));
         return Behaviors.stopped();
       });

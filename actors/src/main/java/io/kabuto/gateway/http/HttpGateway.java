@@ -74,7 +74,10 @@ public final class HttpGateway extends AllDirectives {
   /** Request bodies above this are refused with 413. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
-  private static final Map<ActorSystem<?>, Integer> BOUND = new ConcurrentHashMap<>();
+  // By identity: a typed ActorSystem equals another of the same name (its guardian's local
+  // path), so several nodes in one JVM would share one entry.
+  private static final Map<ActorSystem<?>, Integer> BOUND =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private final ActorSystem<?> system;
   private final Gateway gateway;

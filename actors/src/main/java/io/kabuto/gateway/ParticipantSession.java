@@ -223,10 +223,21 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
 
   public static Behavior<Command> create(Participant participant, GatewaySettings settings,
       ActorRef<ShardingEnvelope<OrderBook.Command>> books) {
+    return create(participant, settings, books, newRate(participant));
+  }
+
+  /** {@code rate}: the participant's order-rate cap on this node, which front-ends may peek. */
+  static Behavior<Command> create(Participant participant, GatewaySettings settings,
+      ActorRef<ShardingEnvelope<OrderBook.Command>> books, TokenBucket rate) {
     return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> {
-      ParticipantSession s = new ParticipantSession(ctx, participant, settings, books);
+      ParticipantSession s = new ParticipantSession(ctx, participant, settings, books, rate);
       return s.loading(stash);
     }));
+  }
+
+  static TokenBucket newRate(Participant participant) {
+    return new TokenBucket(participant.ratePerSecond(), participant.ratePerSecond(),
+        System.nanoTime());
   }
 
   private final Participant participant;
@@ -249,14 +260,14 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   private long ops;
 
   private ParticipantSession(ActorContext<Command> ctx, Participant participant,
-      GatewaySettings settings, ActorRef<ShardingEnvelope<OrderBook.Command>> books) {
+      GatewaySettings settings, ActorRef<ShardingEnvelope<OrderBook.Command>> books,
+      TokenBucket rate) {
     super(ctx);
     this.participant = participant;
     this.settings = settings;
     this.books = books;
     this.listed = BookSettings.fromConfig(ctx.getSystem().settings().config()).listedSymbols();
-    this.rate = new TokenBucket(participant.ratePerSecond(), participant.ratePerSecond(),
-        System.nanoTime());
+    this.rate = rate;
     BookTopics.get(ctx.getSystem()).executions(participant.id()).tell(Topic.subscribe(
         ctx.messageAdapter(BookTopics.OwnExecution.class, ExecutionArrived::new)));
     subscribeToKillSwitches(ctx);

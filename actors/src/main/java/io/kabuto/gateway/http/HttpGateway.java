@@ -84,12 +84,16 @@ public final class HttpGateway extends AllDirectives {
   private final Duration askTimeout;
   private final MarketClock clock;
   private final Duration marketInterval = Duration.ofMillis(200);
+  private final Duration rateLimitedDelay;
 
   HttpGateway(ActorSystem<?> system) {
     this.system = system;
     this.gateway = Gateway.get(system);
     this.askTimeout = gateway.settings().bookDeadline().plusSeconds(5);
     this.clock = new MarketClock(MarketSettings.fromConfig(system.settings().config()));
+    Config c = system.settings().config();
+    this.rateLimitedDelay = c.hasPath("kabuto.gateway.http.rate-limited-delay")
+        ? c.getDuration("kabuto.gateway.http.rate-limited-delay") : Duration.ofMillis(500);
   }
 
   /** {@code kabuto.gateway.http.port}, or the Artery port + 20000 when it is -1 (0 stays 0). */
@@ -270,6 +274,22 @@ public final class HttpGateway extends AllDirectives {
   // ---------------------------------------------------------------- orders
 
   private Route newOrder(Participant p) {
+    if (gateway.rate(p).empty(System.nanoTime())) {
+      // Over the cap: refused before the body is read or parsed or the session asked, and
+      // answered only after rate-limited-delay, so that a client looping on 429 over many
+      // connections gets a bounded share of this node instead of all of it.
+      return extractRequest(req -> {
+        req.discardEntityBytes(system);
+        CompletionStage<ParticipantSession.Reply> later = org.apache.pekko.pattern.Patterns.after(
+            rateLimitedDelay, system.classicSystem().scheduler(), system.executionContext(),
+            () -> java.util.concurrent.CompletableFuture.completedFuture(
+                new ParticipantSession.Refused(null, GatewayReject.RATE_LIMITED, "more than "
+                    + (long) p.ratePerSecond() + " orders per second")));
+        return onSuccess(later, r -> respondWithHeader(
+            org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", "1"),
+            () -> json(StatusCodes.TOO_MANY_REQUESTS, OrderJson.reply(r))));
+      });
+    }
     return body(bytes -> {
       OrderJson.NewOrderBody o;
       try {

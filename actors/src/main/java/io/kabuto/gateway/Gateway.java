@@ -36,6 +36,7 @@ public final class Gateway implements Extension {
   private final ActorRef<ShardingEnvelope<OrderBook.Command>> books;
   private final Map<String, ActorRef<ParticipantSession.Command>> sessions =
       new ConcurrentHashMap<>();
+  private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
 
   private Gateway(ActorSystem<?> system) {
     this.system = system;
@@ -71,6 +72,16 @@ public final class Gateway implements Extension {
   /** This node's session of the participant (created on first use). */
   public ActorRef<ParticipantSession.Command> session(Participant p) {
     return sessions.computeIfAbsent(p.name(), n -> system.systemActorOf(
-        ParticipantSession.create(p, settings, books), "participant-" + p.id(), Props.empty()));
+        ParticipantSession.create(p, settings, books, rate(p)), "participant-" + p.id(),
+        Props.empty()));
+  }
+
+  /**
+   * The participant's order-rate cap on this node (its session takes from it). A front-end
+   * refuses a new order at once when it is {@link TokenBucket#empty empty}, before reading or
+   * parsing the request, so that a flooding participant costs the node as little as possible.
+   */
+  public TokenBucket rate(Participant p) {
+    return rates.computeIfAbsent(p.name(), n -> ParticipantSession.newRate(p));
   }
 }

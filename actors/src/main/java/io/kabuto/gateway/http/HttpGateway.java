@@ -59,7 +59,10 @@ import org.apache.pekko.stream.javadsl.Source;
  *       cancel; {@code PATCH /orders/{clOrdId}} {@code {"clOrdId","price","qty"}}: replace;
  *       {@code GET /orders/{clOrdId}}: lookup (own ClOrdIDs only);
  *   <li>{@code GET /books/{symbol}/depth[?levels=N]}, {@code GET /market/status};
- *   <li>{@code POST|DELETE /admin/participants/{name}/kill-switch} (admin token);
+ *   <li>{@code POST|DELETE|GET /admin/participants/{name}/kill-switch} (admin token): engage
+ *       (cluster-wide, cancels in every listed book), release, state;
+ *   <li>{@code ?symbol=} on DELETE, PATCH (or {@code "symbol"} in its body) and GET of an order:
+ *       finds an order placed through another gateway node;
  *   <li>WebSocket {@code /ws/executions} (this participant's order answers and fills) and
  *       {@code /ws/market/{symbol}} (book snapshots when they change).
  *   <li>Market data: {@code GET /market-data/{symbol}}, WebSocket {@code /ws/market-data/{symbol}},
@@ -73,19 +76,26 @@ public final class HttpGateway extends AllDirectives {
   /** Request bodies above this are refused with 413. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
-  private static final Map<ActorSystem<?>, Integer> BOUND = new ConcurrentHashMap<>();
+  // By identity: a typed ActorSystem equals another of the same name (its guardian's local
+  // path), so several nodes in one JVM would share one entry.
+  private static final Map<ActorSystem<?>, Integer> BOUND =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private final ActorSystem<?> system;
   private final Gateway gateway;
   private final Duration askTimeout;
   private final MarketClock clock;
   private final Duration marketInterval = Duration.ofMillis(200);
+  private final Duration rateLimitedDelay;
 
   HttpGateway(ActorSystem<?> system) {
     this.system = system;
     this.gateway = Gateway.get(system);
     this.askTimeout = gateway.settings().bookDeadline().plusSeconds(5);
     this.clock = new MarketClock(MarketSettings.fromConfig(system.settings().config()));
+    Config c = system.settings().config();
+    this.rateLimitedDelay = c.hasPath("kabuto.gateway.http.rate-limited-delay")
+        ? c.getDuration("kabuto.gateway.http.rate-limited-delay") : Duration.ofMillis(500);
   }
 
   /** {@code kabuto.gateway.http.port}, or the Artery port + 20000 when it is -1 (0 stays 0). */
@@ -129,9 +139,11 @@ public final class HttpGateway extends AllDirectives {
             pathEnd(() -> post(() -> participant(this::newOrder))),
             path(PathMatchers.segment(), id -> concat(
                 delete(() -> participant(p -> parameterOptional("cancelClOrdId",
-                    c -> cancel(p, id, c)))),
-                patch(() -> participant(p -> replace(p, id))),
-                get(() -> participant(p -> lookup(p, id))))))),
+                    c -> parameterOptional("symbol", sym -> cancel(p, id, c, sym))))),
+                patch(() -> participant(p -> parameterOptional("symbol",
+                    sym -> replace(p, id, sym)))),
+                get(() -> participant(p -> parameterOptional("symbol",
+                    sym -> lookup(p, id, sym)))))))),
         pathPrefix("books", () -> path(PathMatchers.segment().slash("depth"),
             sym -> get(() -> participant(p -> parameterOptional("levels",
                 l -> depth(sym, l)))))),
@@ -141,7 +153,8 @@ public final class HttpGateway extends AllDirectives {
         pathPrefix("admin", () -> path(PathMatchers.segment("participants")
             .slash(PathMatchers.segment()).slash("kill-switch"), name -> concat(
                 post(() -> admin(() -> killSwitch(name, true))),
-                delete(() -> admin(() -> killSwitch(name, false)))))),
+                delete(() -> admin(() -> killSwitch(name, false))),
+                get(() -> admin(() -> killSwitchState(name)))))),
         pathPrefix("ws", () -> concat(
             path("executions", () -> participant(this::executions)),
             path(PathMatchers.segment("market").slash(PathMatchers.segment()),
@@ -264,6 +277,22 @@ public final class HttpGateway extends AllDirectives {
   // ---------------------------------------------------------------- orders
 
   private Route newOrder(Participant p) {
+    if (gateway.rate(p).empty(System.nanoTime())) {
+      // Over the cap: refused before the body is read or parsed or the session asked, and
+      // answered only after rate-limited-delay, so that a client looping on 429 over many
+      // connections gets a bounded share of this node instead of all of it.
+      return extractRequest(req -> {
+        req.discardEntityBytes(system);
+        CompletionStage<ParticipantSession.Reply> later = org.apache.pekko.pattern.Patterns.after(
+            rateLimitedDelay, system.classicSystem().scheduler(), system.executionContext(),
+            () -> java.util.concurrent.CompletableFuture.completedFuture(
+                new ParticipantSession.Refused(null, GatewayReject.RATE_LIMITED, "more than "
+                    + (long) p.ratePerSecond() + " orders per second")));
+        return onSuccess(later, r -> respondWithHeader(
+            org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", "1"),
+            () -> json(StatusCodes.TOO_MANY_REQUESTS, OrderJson.reply(r))));
+      });
+    }
     return body(bytes -> {
       OrderJson.NewOrderBody o;
       try {
@@ -277,20 +306,35 @@ public final class HttpGateway extends AllDirectives {
     });
   }
 
-  private Route cancel(Participant p, String clOrdId, Optional<String> cancelClOrdId) {
+  private static final String BAD_SYMBOL = "symbol must be 1-20 of A-Z a-z 0-9 . _ -";
+
+  private static boolean validSymbol(Optional<String> symbol) {
+    return symbol.isEmpty() || OrderJson.SYMBOL.matcher(symbol.get()).matches();
+  }
+
+  /** {@code ?symbol=} finds an order placed through another gateway node (see the session). */
+  private Route cancel(Participant p, String clOrdId, Optional<String> cancelClOrdId,
+      Optional<String> symbol) {
     if (!OrderJson.validClOrdId(clOrdId)
         || (cancelClOrdId.isPresent() && !OrderJson.validClOrdId(cancelClOrdId.get()))) {
       return badRequest(new BadRequest("ClOrdIDs are 1-64 printable ASCII characters"));
     }
+    if (!validSymbol(symbol)) {
+      return badRequest(new BadRequest(BAD_SYMBOL));
+    }
     // The default cancel ClOrdID is derived, so a resent DELETE gets the first answer again.
     String id = cancelClOrdId.orElse("cancel:" + clOrdId);
     long now = clock.now();
-    return answer(p, r -> new ParticipantSession.CancelOrder(id, clOrdId, now, r));
+    return answer(p, r -> new ParticipantSession.CancelOrder(id, clOrdId, symbol.orElse(null),
+        now, r));
   }
 
-  private Route replace(Participant p, String origClOrdId) {
+  private Route replace(Participant p, String origClOrdId, Optional<String> symbolParam) {
     if (!OrderJson.validClOrdId(origClOrdId)) {
       return badRequest(new BadRequest("ClOrdIDs are 1-64 printable ASCII characters"));
+    }
+    if (!validSymbol(symbolParam)) {
+      return badRequest(new BadRequest(BAD_SYMBOL));
     }
     return body(bytes -> {
       OrderJson.ReplaceBody b;
@@ -299,17 +343,24 @@ public final class HttpGateway extends AllDirectives {
       } catch (BadRequest e) {
         return badRequest(e);
       }
+      if (b.symbol() != null && symbolParam.isPresent() && !b.symbol().equals(symbolParam.get())) {
+        return badRequest(new BadRequest("'symbol' in the body and ?symbol= differ"));
+      }
+      String symbol = b.symbol() != null ? b.symbol() : symbolParam.orElse(null);
       long now = clock.now();
       return answer(p, r -> new ParticipantSession.ReplaceOrder(b.clOrdId(), origClOrdId,
-          b.price(), b.qty(), now, r));
+          symbol, b.price(), b.qty(), now, r));
     });
   }
 
-  private Route lookup(Participant p, String clOrdId) {
+  private Route lookup(Participant p, String clOrdId, Optional<String> symbol) {
     if (!OrderJson.validClOrdId(clOrdId)) {
       return badRequest(new BadRequest("ClOrdIDs are 1-64 printable ASCII characters"));
     }
-    return answer(p, r -> new ParticipantSession.GetOrder(clOrdId, r));
+    if (!validSymbol(symbol)) {
+      return badRequest(new BadRequest(BAD_SYMBOL));
+    }
+    return answer(p, r -> new ParticipantSession.GetOrder(clOrdId, symbol.orElse(null), r));
   }
 
   /** Asks the participant's session and answers its reply with the matching status. */
@@ -408,14 +459,24 @@ public final class HttpGateway extends AllDirectives {
     return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(Sink.ignore(), snapshots));
   }
 
-  /** This participant's order answers, refusals and fills, as the session produces them. */
+  /**
+   * This participant's order answers, refusals, fills and unsolicited executions, as the
+   * session produces them. The WebSocket is a live connection of the participant: its close is
+   * a disconnect (cancel-on-disconnect when it was the participant's last one on this node).
+   */
   private Route executions(Participant p) {
     ActorRef<ParticipantSession.Command> session = gateway.session(p);
     Source<Message, NotUsed> replies = Source.<Object>actorRef(
             m -> Optional.<CompletionStrategy>empty(),
             m -> Optional.empty(), 1024, OverflowStrategy.fail())
         .mapMaterializedValue(classic -> {
-          session.tell(new ParticipantSession.Subscribe(Adapter.toTyped(classic)));
+          ActorRef<ParticipantSession.Reply> subscriber = Adapter.toTyped(classic);
+          session.tell(new ParticipantSession.Subscribe(subscriber));
+          return subscriber;
+        })
+        .watchTermination((subscriber, done) -> {
+          done.whenComplete((d, e) -> session.tell(
+              new ParticipantSession.Disconnected(clock.now(), subscriber)));
           return NotUsed.getInstance();
         })
         .filter(m -> m instanceof ParticipantSession.Reply r && !isLookup(r))
@@ -436,6 +497,26 @@ public final class HttpGateway extends AllDirectives {
   }
 
   // ---------------------------------------------------------------- admin
+
+  /** What the cluster records for the participant's kill switch (a majority's view). */
+  private Route killSwitchState(String name) {
+    if (gateway.settings().participants().get(name) == null) {
+      return json(StatusCodes.NOT_FOUND, OrderJson.error("UNKNOWN_PARTICIPANT",
+          "no participant '" + OrderJson.clip(name) + "'"));
+    }
+    return onSuccess(io.kabuto.gateway.KillSwitches.read(system,
+        gateway.settings().killSwitchWriteTimeout()), all -> {
+          var e = all.get(name);
+          Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("participant", name);
+          m.put("killSwitch", e != null && e.engaged() ? "engaged" : "released");
+          if (e != null) {
+            m.put("since", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
+            m.put("by", e.by());
+          }
+          return json(StatusCodes.OK, m);
+        });
+  }
 
   private Route killSwitch(String name, boolean engage) {
     Participant p = gateway.settings().participants().get(name);

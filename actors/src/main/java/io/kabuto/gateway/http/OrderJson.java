@@ -60,7 +60,8 @@ final class OrderJson {
   record NewOrderBody(String clOrdId, String symbol, Side side, OrderType type, TimeInForce tif,
       long price, long qty) {}
 
-  record ReplaceBody(String clOrdId, long price, long qty) {}
+  /** {@code symbol}: optional; finds an order placed through another gateway node. */
+  record ReplaceBody(String clOrdId, long price, long qty, String symbol) {}
 
   static JsonNode parseObject(byte[] body, Set<String> allowed) throws BadRequest {
     if (body.length == 0) {
@@ -87,7 +88,7 @@ final class OrderJson {
   static final Set<String> NEW_FIELDS = new java.util.LinkedHashSet<>(
       List.of("clOrdId", "symbol", "side", "type", "tif", "price", "qty"));
   static final Set<String> REPLACE_FIELDS = new java.util.LinkedHashSet<>(
-      List.of("clOrdId", "price", "qty"));
+      List.of("clOrdId", "price", "qty", "symbol"));
 
   static NewOrderBody newOrder(byte[] body) throws BadRequest {
     JsonNode n = parseObject(body, NEW_FIELDS);
@@ -129,7 +130,11 @@ final class OrderJson {
     if (price == 0 && qty == 0) {
       throw new BadRequest("a replace needs a new 'price' or 'qty'");
     }
-    return new ReplaceBody(clOrdId, price, qty);
+    String symbol = text(n, "symbol", false);
+    if (symbol != null && !SYMBOL.matcher(symbol).matches()) {
+      throw new BadRequest("'symbol' must be 1-20 of A-Z a-z 0-9 . _ -");
+    }
+    return new ReplaceBody(clOrdId, price, qty, symbol);
   }
 
   static String clOrdId(JsonNode n, String field) throws BadRequest {
@@ -260,7 +265,15 @@ final class OrderJson {
     if (r instanceof ParticipantSession.KillSwitchState k) {
       m.put("killSwitch", k.engaged() ? "engaged" : "released");
       m.put("cancelled", k.cancelled());
+      m.put("unansweredBooks", k.unanswered());
+      if (!k.refused().isEmpty()) {
+        m.put("refusedBooks", k.refused());
+      }
+      m.put("recorded", k.recorded() ? "majority" : "this node only: " + k.problem());
       return m;
+    }
+    if (r instanceof ParticipantSession.Execution x) {
+      return execution(x);
     }
     ParticipantSession.Answer a = (ParticipantSession.Answer) r;
     m.put("clOrdId", a.clOrdId());
@@ -319,6 +332,30 @@ final class OrderJson {
     return m;
   }
 
+  /**
+   * An unsolicited execution: the event as in answers, and for a trade this participant's side
+   * of it (its order's side, last quantity and price, leaves).
+   */
+  static Map<String, Object> execution(ParticipantSession.Execution x) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("clOrdId", x.clOrdId());
+    m.put("symbol", x.symbol());
+    m.put("orderId", Long.toString(x.orderId()));
+    OrderBook.EventData e = x.event();
+    if (e != null && e.type() == EventType.TRADE) {
+      // A trade names the buy order first and the sell order second.
+      boolean buyer = e.orderId() == x.orderId();
+      m.put("side", buyer ? Side.BUY.name() : Side.SELL.name());
+      m.put("lastQty", e.qty());
+      m.put("lastPx", Prices.format(e.price()));
+      m.put("leaves", buyer ? e.leaves() : e.otherLeaves());
+    }
+    m.put("event", e == null ? null : event(e, x.orderId()));
+    m.put("bookSeq", x.bookSeq());
+    m.put("index", x.index());
+    return m;
+  }
+
   private static Map<String, Object> event(OrderBook.EventData e, long orderId) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", e.type().name());
@@ -327,8 +364,11 @@ final class OrderJson {
       m.put("tradeId", e.tradeId());
       m.put("price", Prices.format(e.price()));
       m.put("qty", e.qty());
-      m.put("leaves", e.orderId() == orderId ? e.leaves() : e.otherLeaves());
-      m.put("aggressor", e.orderId() == orderId);
+      // orderId is the buy order, otherOrderId the sell order; side is the aggressor's
+      // (none in an auction).
+      Side mine = e.orderId() == orderId ? Side.BUY : Side.SELL;
+      m.put("leaves", mine == Side.BUY ? e.leaves() : e.otherLeaves());
+      m.put("aggressor", e.sideValue() == mine);
     } else {
       if (e.price() > 0) {
         m.put("price", Prices.format(e.price()));

@@ -163,20 +163,25 @@ class HttpGatewayTest {
     assertEquals(401, n.post("/admin/participants/BROKER2/kill-switch", null, "").status());
     assertEquals(404, n.post("/admin/participants/NOBODY/kill-switch", ADMIN, "").status());
 
-    Res kill = n.post("/admin/participants/BROKER2/kill-switch", ADMIN, "");
-    assertEquals(200, kill.status(), kill.raw());
-    assertEquals("engaged", kill.body().get("killSwitch").asText());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (n.bookQty("S6") != 0 && System.nanoTime() < deadline) {
-      Thread.sleep(50);
+    try {
+      Res kill = n.post("/admin/participants/BROKER2/kill-switch", ADMIN, "");
+      assertEquals(200, kill.status(), kill.raw());
+      assertEquals("engaged", kill.body().get("killSwitch").asText());
+      assertEquals(1, kill.body().get("cancelled").asInt(), kill.raw());
+      assertEquals(0, n.bookQty("S6"), "the kill switch cancels the participant's orders");
+      Res state = n.get("/admin/participants/BROKER2/kill-switch", ADMIN);
+      assertEquals("engaged", state.body().get("killSwitch").asText(), state.raw());
+      assertEquals(403, n.get("/admin/participants/BROKER2/kill-switch", BROKER2).status());
+      Res blocked = n.post("/orders", BROKER2, order("k-2", "S6", "BUY", "1990", 100));
+      assertEquals(403, blocked.status(), blocked.raw());
+      assertEquals("KILL_SWITCH", blocked.code());
+    } finally {
+      Res release = n.send("DELETE", "/admin/participants/BROKER2/kill-switch", ADMIN,
+          (String) null);
+      assertEquals(200, release.status(), release.raw());
     }
-    assertEquals(0, n.bookQty("S6"), "the kill switch cancels the participant's orders");
-    Res blocked = n.post("/orders", BROKER2, order("k-2", "S6", "BUY", "1990", 100));
-    assertEquals(403, blocked.status(), blocked.raw());
-    assertEquals("KILL_SWITCH", blocked.code());
-
-    Res release = n.send("DELETE", "/admin/participants/BROKER2/kill-switch", ADMIN, (String) null);
-    assertEquals(200, release.status(), release.raw());
+    assertEquals("released", n.get("/admin/participants/BROKER2/kill-switch", ADMIN).body()
+        .get("killSwitch").asText());
     assertEquals(200, n.post("/orders", BROKER2, order("k-3", "S6", "BUY", "1990", 100)).status());
     n.send("DELETE", "/orders/k-3", BROKER2, (String) null);
   }

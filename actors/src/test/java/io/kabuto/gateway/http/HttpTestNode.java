@@ -26,6 +26,11 @@ final class HttpTestNode implements AutoCloseable {
 
   /** Listed symbols: S1..S20 and FUZZ, base price 2000 yen, TOPIX500 ticks (0.5 yen here). */
   HttpTestNode() throws Exception {
+    this("");
+  }
+
+  /** As {@link #HttpTestNode()}, with {@code extraConfig} appended to the node's config file. */
+  HttpTestNode(String extraConfig) throws Exception {
     Path dir = Files.createTempDirectory("kabuto-http");
     Path conf = dir.resolve("test.conf");
     StringBuilder symbols = new StringBuilder();
@@ -42,7 +47,7 @@ final class HttpTestNode implements AutoCloseable {
         kabuto.book.symbols {
         %s    FUZZ { base-price = "2000", tick-table = TOPIX500 }
         }
-        """.formatted(symbols));
+        """.formatted(symbols) + extraConfig);
     node = KabutoNode.start(NodeConfig.build(new NodeConfig.Options().port(0)
         .dataDir(dir.resolve("data")).configFile(conf)));
     node.up().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -88,8 +88,8 @@ final class MassCancel {
   private static void ask(ActorContext<Answered> ctx,
       ActorRef<ShardingEnvelope<OrderBook.Command>> books, String symbol, int participant,
       long time, Duration attemptTimeout) {
-    ctx.ask(OrderBook.Response.class, books, attemptTimeout,
-        r -> new ShardingEnvelope<>(symbol, new OrderBook.CancelAllOf(participant, time, r)),
-        (response, failure) -> new Answered(symbol, response, failure));
+    io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response, Answered>askSelf(
+        ctx, books, r -> new ShardingEnvelope<>(symbol, new OrderBook.CancelAllOf(participant, time, r)),
+        attemptTimeout, (response, failure) -> new Answered(symbol, response, failure));
   }
 }

@@ -175,11 +175,12 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
    * An event about one of the participant's orders that no request of this session asked for:
    * the resting side of a trade, an expiry, a cancel by a kill switch or mass cancel on any
    * gateway, a trade bust. {@code clOrdId} is the order's ClOrdID if this gateway node knows it
-   * (the order was placed or replaced through it), else null. {@code (symbol, bookSeq, index)}
-   * identifies the event.
+   * (the order was placed or replaced through it), else null. {@code (symbol, bookSeq, index,
+   * orderId)} identifies the event. {@code bustReason} is non-null only for a trade bust, and
+   * {@code event} is then the busted TRADE itself.
    */
   public record Execution(String clOrdId, String symbol, long orderId, OrderBook.EventData event,
-      long bookSeq, int index) implements Reply {}
+      long bookSeq, int index, String bustReason) implements Reply {}
 
   /** What the session remembers of a ClOrdID: the order it names ({@code order} null when it
    * was learned from the book, i.e. placed through another gateway node). */
@@ -526,13 +527,13 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   private Behavior<Command> onExecution(ExecutionArrived m) {
     BookTopics.OwnExecution x = m.execution();
     if (x.participant() != participant.id()
-        || !recent.firstTime(x.symbol(), x.bookSeq(), x.index())) {
+        || !recent.firstTime(x.symbol(), x.bookSeq(), x.index(), x.orderId())) {
       return this;
     }
     symbolsTouched.add(x.symbol());
     Latest l = latest.get(x.orderId());
     Execution e = new Execution(l == null ? null : l.clOrdId(), x.symbol(), x.orderId(),
-        x.event(), x.bookSeq(), x.index());
+        x.event(), x.bookSeq(), x.index(), x.bustReason());
     if (l != null && x.event() != null && x.event().type() == EventType.REPLACED) {
       latest.put(x.orderId(), new Latest(l.clOrdId(), x.event().price(), x.event().qty()));
     }
@@ -688,9 +689,9 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   }
 
   private Behavior<Command> send(Pending p) {
-    getContext().ask(OrderBook.Response.class, books, settings.attemptTimeout(),
-        r -> new ShardingEnvelope<>(p.symbol(), p.command().apply(r)),
-        (response, failure) -> new BookAnswered(p, response, failure));
+    io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response, Command>askSelf(
+        getContext(), books, r -> new ShardingEnvelope<>(p.symbol(), p.command().apply(r)),
+        settings.attemptTimeout(), (response, failure) -> new BookAnswered(p, response, failure));
     return this;
   }
 

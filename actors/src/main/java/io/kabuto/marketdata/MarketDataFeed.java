@@ -168,9 +168,10 @@ public final class MarketDataFeed extends AbstractBehavior<MarketDataFeed.Comman
   }
 
   private void ask(ActorRef<MarketDataMessage> forSub, long from) {
-    getContext().ask(OrderBook.Response.class, books, ASK_TIMEOUT,
+    io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response, Command>askSelf(
+        getContext(), books,
         r -> new ShardingEnvelope<>(symbol, new OrderBook.GetMarketData(from, OrderBook.MAX_MARKET_DATA_PAGE, r)),
-        (r, e) -> new Page(forSub, r, e));
+        ASK_TIMEOUT, (r, e) -> new Page(forSub, r, e));
   }
 
   private Behavior<Command> onPage(Page p) {

@@ -344,9 +344,9 @@ class ParticipantSessionTest {
     var topic = io.kabuto.book.BookTopics.get(kit.system()).executions(2);
     long mine = OrderIds.of(2, "E-1");
     var fill = new io.kabuto.book.BookTopics.OwnExecution(s.symbol(), 7, 1, mine, 2,
-        trade(mine, 999, 2, 1, 100, 150, 0));
+        trade(mine, 999, 2, 1, 100, 150, 0), null);
     // The session's topic subscription registers asynchronously: publish until it is heard.
-    // Every copy has the same (symbol, bookSeq, index), so only one may come through.
+    // Every copy has the same (symbol, bookSeq, index, order), so only one may come through.
     Reply first = null;
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (first == null) {
@@ -361,7 +361,7 @@ class ParticipantSessionTest {
     long other = OrderIds.of(2, "PLACED-ELSEWHERE");
     topic.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(
         new io.kabuto.book.BookTopics.OwnExecution(s.symbol(), 8, 0, other, 2,
-            trade(555, other, 3, 2, 10, 0, 90))));
+            trade(555, other, 3, 2, 10, 0, 90), null)));
     for (TestProbe<Reply> sub : List.of(sub1, sub2)) {
       var e = assertInstanceOf(ParticipantSession.Execution.class,
           sub == sub1 ? first : sub.receiveMessage(Duration.ofSeconds(5)));

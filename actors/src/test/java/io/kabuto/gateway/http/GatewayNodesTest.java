@@ -225,7 +225,7 @@ class GatewayNodesTest {
       JsonNode exec = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (exec == null && System.nanoTime() < deadline) {
-        topic.tell(Topic.publish(new BookTopics.OwnExecution("X2", 9, 2, orderId, 2, event)));
+        topic.tell(Topic.publish(new BookTopics.OwnExecution("X2", 9, 2, orderId, 2, event, null)));
         String m = got.poll(300, TimeUnit.MILLISECONDS);
         if (m != null && JSON.readTree(m).get("event") != null) {
           exec = JSON.readTree(m);

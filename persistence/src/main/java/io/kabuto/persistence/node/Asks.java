@@ -6,7 +6,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function2;
 import org.apache.pekko.japi.function.Function;
 
 /**
@@ -39,6 +41,16 @@ public final class Asks {
       }
     }, system.executionContext());
     return f;
+  }
+
+  /**
+   * {@code ActorContext.ask} without its thread per answer: the answer (or failure) is adapted
+   * and sent to the actor itself, like {@code ctx.ask}, but the future it waits on is a plain one
+   * completed on the answering thread ({@code ctx.ask} goes through the converted future).
+   */
+  public static <C, R, T> void askSelf(ActorContext<T> ctx, RecipientRef<C> ref,
+      Function<ActorRef<R>, C> request, Duration timeout, Function2<R, Throwable, T> adapt) {
+    ctx.pipeToSelf(ask(ref, request, timeout, ctx.getSystem()), adapt);
   }
 
   public static <T> CompletableFuture<T> plain(CompletionStage<T> stage) {

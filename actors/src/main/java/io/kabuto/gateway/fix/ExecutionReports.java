@@ -2,14 +2,14 @@ package io.kabuto.gateway.fix;
 
 import io.kabuto.book.OrderBook;
 import io.kabuto.gateway.OrderIds;
+import io.kabuto.gateway.ParticipantSession;
 import io.kabuto.matching.CancelReason;
+import io.kabuto.matching.EventType;
 import io.kabuto.matching.Prices;
 import io.kabuto.matching.Side;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import quickfix.Message;
 import quickfix.SessionID;
 import quickfix.field.AvgPx;
 import quickfix.field.ClOrdID;
@@ -17,6 +17,7 @@ import quickfix.field.CumQty;
 import quickfix.field.CxlRejReason;
 import quickfix.field.CxlRejResponseTo;
 import quickfix.field.ExecID;
+import quickfix.field.ExecRefID;
 import quickfix.field.ExecType;
 import quickfix.field.LastPx;
 import quickfix.field.LastQty;
@@ -33,15 +34,26 @@ import quickfix.fix44.ExecutionReport;
 import quickfix.fix44.OrderCancelReject;
 
 /**
- * Builds the ExecutionReports and OrderCancelRejects of the acceptor, and tracks the orders
- * placed through it ({@link OrderTrack}) for their CumQty, AvgPx and OrdStatus.
+ * Builds the ExecutionReports and OrderCancelRejects of the acceptor, and tracks the orders it
+ * reports on ({@link OrderTrack}) for their CumQty, AvgPx and OrdStatus.
+ *
+ * <p>Two sources, never overlapping: the answer to a broker's own request reports only the
+ * events about the order that request concerned ({@link #answer}); every other event about a
+ * participant's order (the resting side of a trade, an expiry, a kill switch or mass cancel, a
+ * bust) arrives as a {@link ParticipantSession.Execution} from the participant's session
+ * ({@link #execution}), whichever gateway node or front-end placed the order.
+ *
+ * <p>An order this node has not seen (placed through another gateway node or before a restart)
+ * is adopted on its first execution from the book's {@link OrderBook.OrderStatus}: its ClOrdID
+ * is the one the session knows, else the book order id as text; its CumQty is the order quantity
+ * minus its leaves after the event; its AvgPx is known (and reported) only if this node saw
+ * every fill of it, i.e. the adopted order had none before, and is 0 otherwise.
  */
 final class ExecutionReports {
   private final FixSessions sessions;
-  /** Book order id -> the order, placed through this acceptor. */
+  private final ExecIds execIds = new ExecIds();
+  /** Book order id -> the order. */
   private final Map<Long, OrderTrack> tracks = new ConcurrentHashMap<>();
-  private final AtomicLong execIds = new AtomicLong();
-  private final String execIdPrefix = Long.toString(System.currentTimeMillis(), 36) + "-";
 
   ExecutionReports(FixSessions sessions) {
     this.sessions = sessions;
@@ -52,122 +64,248 @@ final class ExecutionReports {
     return tracks.putIfAbsent(t.orderId, t) == null;
   }
 
-  boolean tracked(long orderId) {
-    return tracks.containsKey(orderId);
-  }
-
   void untrack(long orderId) {
     tracks.remove(orderId);
   }
 
+  boolean tracked(long orderId) {
+    return tracks.containsKey(orderId);
+  }
+
+  // ================================================================ the broker's own requests
+
   /**
-   * ExecutionReports for the events of one answer, to the owners of the orders they concern
-   * (the requester, and the resting side of a trade when its owner is logged on here).
+   * ExecutionReports for the events of one answer that concern the request's order {@code
+   * orderId}, to the requester. The other side of a trade is reported to its owner by {@link
+   * #execution} (reporting it here too would report it twice).
    *
    * @param clOrdId the request's ClOrdID
    * @param origClOrdId the replaced/cancelled order's ClOrdID (null for a new order)
    */
-  synchronized void answer(List<OrderBook.EventData> events, SessionID sid, String clOrdId,
-      String origClOrdId) {
+  synchronized void answer(long orderId, String symbol, List<OrderBook.EventData> events,
+      SessionID sid, String clOrdId, String origClOrdId) {
     for (OrderBook.EventData e : events) {
+      if (!e.concerns(orderId)) {
+        continue;
+      }
       switch (e.type()) {
         case ACCEPTED -> {
-          OrderTrack t = tracks.get(e.orderId());
+          OrderTrack t = tracks.get(orderId);
           if (t != null) {
-            FixSessions.send(withOrder(er(t, ExecType.NEW, OrdStatus.NEW), t, null), sid);
+            FixSessions.send(withOrder(er(t, ExecIds.answered(symbol, orderId, "N"),
+                ExecType.NEW, OrdStatus.NEW), t, null), sid);
           }
         }
         case TRADE -> {
-          fill(tracks.get(e.orderId()), e, e.leaves());
-          fill(tracks.get(e.otherOrderId()), e, e.otherLeaves());
+          Side mine = e.orderId() == orderId ? Side.BUY : Side.SELL;
+          OrderTrack t = trackOrAdopt(orderId, symbol, mine, clOrdId, e, null);
+          FixSessions.send(fill(t, e, mine), sid);
         }
         case CANCELLED -> {
-          OrderTrack t = tracks.get(e.orderId());
-          if (t != null) {
-            t.leaves = 0;
-            t.done = true;
-            ExecutionReport er = er(t, ExecType.CANCELED, OrdStatus.CANCELED);
-            CancelReason why = e.cancelReason();
-            er.set(new Text(why == null ? "cancelled" : "cancelled: " + why));
-            boolean requested = origClOrdId != null && why == CancelReason.REQUESTED;
-            withOrder(er, t, requested ? origClOrdId : null);
-            if (requested) {
-              er.set(new ClOrdID(clOrdId));
-            }
-            sendToOwner(er, t, sid);
+          OrderTrack t = trackOrAdopt(orderId, symbol, e.sideValue(), clOrdId, e, null);
+          CancelReason why = e.cancelReason();
+          boolean requested = origClOrdId != null && why == CancelReason.REQUESTED;
+          ExecutionReport er = cancelled(t, ExecIds.answered(symbol, orderId, "C"),
+              why == null ? "cancelled" : "cancelled: " + why, requested ? origClOrdId : null);
+          if (requested) {
+            er.set(new ClOrdID(clOrdId));
           }
+          FixSessions.send(er, sid);
         }
         case REPLACED -> {
-          OrderTrack t = tracks.get(e.orderId());
-          if (t != null) {
-            t.price = e.price();
-            t.qty = e.qty();
-            t.leaves = e.leaves();
-            t.clOrdId = clOrdId;
-            ExecutionReport er = er(t, ExecType.REPLACED,
-                t.cum > 0 ? OrdStatus.PARTIALLY_FILLED : OrdStatus.NEW);
-            FixSessions.send(withOrder(er, t, origClOrdId), sid);
-          }
+          OrderTrack t = trackOrAdopt(orderId, symbol, e.sideValue(), clOrdId, e, null);
+          t.price = e.price();
+          t.qty = e.qty();
+          t.leaves = e.leaves();
+          t.clOrdId = clOrdId;
+          ExecutionReport er = er(t, ExecIds.answered(symbol, orderId, "R" + clOrdId),
+              ExecType.REPLACED, t.cum > 0 ? OrdStatus.PARTIALLY_FILLED : OrdStatus.NEW);
+          FixSessions.send(withOrder(er, t, origClOrdId), sid);
         }
         default -> { }
       }
     }
   }
 
-  private void fill(OrderTrack t, OrderBook.EventData e, long leaves) {
-    if (t == null) {
+  // ================================================================ unsolicited executions
+
+  /** True if an execution of this order needs the book's order status first (not tracked). */
+  boolean needsStatus(ParticipantSession.Execution x) {
+    return !tracks.containsKey(x.orderId());
+  }
+
+  /**
+   * Reports an execution the participant did not ask for to its logged-on session (nothing if
+   * it logged out meanwhile: a resend or an OrderStatusRequest tells the state).
+   *
+   * @param status the book's status of an order this node does not track, or null
+   */
+  synchronized void execution(int participant, ParticipantSession.Execution x,
+      OrderBook.OrderStatus status) {
+    SessionID sid = sessions.loggedOnSession(participant);
+    if (sid == null) {
       return;
     }
+    OrderBook.EventData e = x.event();
+    long orderId = x.orderId();
+    if (isBust(e)) {
+      FixSessions.send(bust(x), sid);
+      return;
+    }
+    switch (e.type()) {
+      case TRADE -> {
+        Side mine = e.orderId() == orderId ? Side.BUY : Side.SELL;
+        OrderTrack t = trackOrAdopt(orderId, x.symbol(), mine, x.clOrdId(), e, status);
+        FixSessions.send(fill(t, e, mine), sid);
+      }
+      case CANCELLED -> {
+        OrderTrack t = trackOrAdopt(orderId, x.symbol(), e.sideValue(), x.clOrdId(), e, status);
+        CancelReason why = e.cancelReason();
+        String text = why == CancelReason.REQUESTED
+            ? "cancelled by a kill switch, mass cancel or cancel-on-disconnect"
+            : "cancelled: " + why;
+        FixSessions.send(cancelled(t, ExecIds.topicEvent(x.symbol(), x.bookSeq(), x.index(),
+            t.side), text, null), sid);
+      }
+      default -> { } // ACCEPTED/RESTED/REPLACED only ever answer the owner's own request
+    }
+  }
+
+  /**
+   * THE BUST MAPPING (the one place that knows how a trade bust is flagged): a trade declared
+   * invalid after the fact. Until the book publishes busts on the execution topic there is no
+   * such event, and nothing here is a bust.
+   */
+  static boolean isBust(OrderBook.EventData e) {
+    return false;
+  }
+
+  /** ExecType H (Trade Cancel), referring to the fill it cancels by that fill's ExecID. */
+  private ExecutionReport bust(ParticipantSession.Execution x) {
+    OrderBook.EventData e = x.event();
+    Side mine = e.orderId() == x.orderId() ? Side.BUY : Side.SELL;
+    OrderTrack t = tracks.get(x.orderId());
+    if (t != null) {
+      t.cum = Math.max(0, t.cum - e.qty());
+      t.notional = Math.max(0, t.notional - e.price() * e.qty());
+      t.done = false;
+    }
+    String fillId = ExecIds.fill(x.symbol(), e.tradeId(), mine);
+    ExecutionReport er = t != null ? withOrder(er(t, "BUST-" + fillId, ExecType.TRADE_CANCEL,
+        t.ordStatus()), t, null)
+        : er(Long.toString(x.orderId()), "BUST-" + fillId, ExecType.TRADE_CANCEL,
+            OrdStatus.NEW, ExecutionReports.fixSide(mine), 0, 0, 0);
+    if (t == null) {
+      er.set(new ClOrdID(x.clOrdId() != null ? x.clOrdId() : Long.toString(x.orderId())));
+      er.set(new Symbol(x.symbol()));
+    }
+    er.set(new ExecRefID(fillId));
+    er.set(new LastQty(e.qty()));
+    er.set(new LastPx(yen(e.price())));
+    er.set(new Text("trade " + e.tradeId() + " cancelled (bust)"));
+    return er;
+  }
+
+  // ================================================================ building blocks
+
+  private OrderTrack trackOrAdopt(long orderId, String symbol, Side side, String clOrdId,
+      OrderBook.EventData e, OrderBook.OrderStatus status) {
+    OrderTrack t = tracks.get(orderId);
+    if (t != null) {
+      return t;
+    }
+    boolean trade = e.type() == EventType.TRADE;
+    long leavesAfter = !trade ? 0 : e.orderId() == orderId ? e.leaves() : e.otherLeaves();
+    // Quantity and fills so far: from the book if asked, else from the event (a lower bound).
+    long qty;
+    long filledBefore;
+    long price;
+    if (status != null && status.state() != OrderBook.OrderState.UNKNOWN) {
+      qty = status.qty();
+      price = status.price();
+      long cancelled = e.type() == EventType.CANCELLED ? e.leaves() : 0;
+      filledBefore = Math.max(0, qty - leavesAfter - cancelled - (trade ? e.qty() : 0));
+    } else {
+      qty = e.type() == EventType.REPLACED ? e.qty() : leavesAfter + (trade ? e.qty()
+          : e.leaves());
+      price = e.type() == EventType.REPLACED ? e.price() : 0;
+      filledBefore = e.type() == EventType.REPLACED ? e.qty() - e.leaves() : 0;
+    }
+    t = new OrderTrack(participantOf(orderId), symbol, side == null ? Side.BUY : side, orderId,
+        clOrdId != null ? clOrdId : Long.toString(orderId), qty, price);
+    t.cum = filledBefore;
+    t.leaves = qty - filledBefore;
+    t.avgKnown = filledBefore == 0 && (status != null || e.type() != EventType.CANCELLED);
+    tracks.put(orderId, t);
+    return t;
+  }
+
+  private static int participantOf(long orderId) {
+    return (int) (orderId >>> 47);
+  }
+
+  private ExecutionReport fill(OrderTrack t, OrderBook.EventData e, Side mine) {
+    long leaves = mine == Side.BUY ? e.leaves() : e.otherLeaves();
     t.fill(e.qty(), e.price(), leaves);
-    ExecutionReport er = er(t, ExecType.TRADE,
+    ExecutionReport er = er(t, ExecIds.fill(t.symbol, e.tradeId(), mine), ExecType.TRADE,
         leaves == 0 ? OrdStatus.FILLED : OrdStatus.PARTIALLY_FILLED);
     er.set(new LastQty(e.qty()));
     er.set(new LastPx(yen(e.price())));
-    sendToOwner(withOrder(er, t, null), t, null);
+    return withOrder(er, t, null);
   }
 
-  private void sendToOwner(Message m, OrderTrack t, SessionID fallback) {
-    SessionID owner = sessions.loggedOnSession(t.participant);
-    if (owner != null) {
-      FixSessions.send(m, owner);
-    } else if (fallback != null) {
-      FixSessions.send(m, fallback);
-    }
+  private ExecutionReport cancelled(OrderTrack t, String execId, String text, String orig) {
+    t.leaves = 0;
+    t.done = true;
+    ExecutionReport er = er(t, execId, ExecType.CANCELED, OrdStatus.CANCELED);
+    er.set(new Text(text));
+    return withOrder(er, t, orig);
   }
 
   /** One ExecutionReport (ExecType I) with an order's current state, as the book tells it. */
   void status(SessionID sid, OrderBook.OrderStatus st, String clOrdId, String symbol,
-      char sideChar) {
-    OrderTrack t;
+      String text) {
     double avg;
     synchronized (this) {
-      t = tracks.get(st.orderId());
+      OrderTrack t = tracks.get(st.orderId());
       if (t != null) {
         t.qty = st.qty();
         t.leaves = st.leaves();
       }
-      avg = t != null && t.cum > 0 ? t.avgPx() : 0;
+      avg = t != null && t.cum == st.filled() ? t.avgPx() : 0;
     }
     char status = switch (st.state()) {
       case FILLED -> OrdStatus.FILLED;
       case CANCELLED -> OrdStatus.CANCELED;
       default -> st.filled() > 0 ? OrdStatus.PARTIALLY_FILLED : OrdStatus.NEW;
     };
-    ExecutionReport er = er(Long.toString(st.orderId()), ExecType.ORDER_STATUS, status,
-        sideChar, st.leaves(), st.filled(), avg);
+    ExecutionReport er = er(Long.toString(st.orderId()), execIds.other(), ExecType.ORDER_STATUS,
+        status, fixSide(st.side()), st.leaves(), st.filled(), avg);
     er.set(new ClOrdID(clOrdId));
     er.set(new Symbol(symbol));
     er.set(new OrderQty(st.qty()));
     if (st.price() > 0) {
       er.set(new Price(yen(st.price())));
     }
-    er.set(new Text("order status (resend of ClOrdID " + clOrdId + ": no new order)"));
+    er.set(new Text(text));
+    FixSessions.send(er, sid);
+  }
+
+  /** ExecType I for an order the book does not know (OrdStatus rejected). */
+  void unknownOrder(SessionID sid, String clOrdId, String symbol, char side, String text) {
+    ExecutionReport er = er("NONE", execIds.other(), ExecType.ORDER_STATUS, OrdStatus.REJECTED,
+        side, 0, 0, 0);
+    er.set(new ClOrdID(clOrdId));
+    er.set(new Symbol(symbol));
+    er.set(new OrdRejReason(OrdRejReason.UNKNOWN_ORDER));
+    er.set(new Text(text));
     FixSessions.send(er, sid);
   }
 
   void rejected(SessionID sid, String clOrdId, String symbol, char side, int reason,
       String text) {
-    ExecutionReport er = er("NONE", ExecType.REJECTED, OrdStatus.REJECTED, side, 0, 0, 0);
+    ExecutionReport er = er("NONE", execIds.other(), ExecType.REJECTED, OrdStatus.REJECTED,
+        side, 0, 0, 0);
     er.set(new ClOrdID(clOrdId));
     if (!symbol.isEmpty()) {
       er.set(new Symbol(symbol));
@@ -182,9 +320,7 @@ final class ExecutionReports {
     OrderTrack t = tracks.get(OrderIds.of(participant, orig));
     char status;
     synchronized (this) {
-      status = t == null ? OrdStatus.REJECTED : t.done ? (t.leaves == 0 && t.cum == t.qty
-          ? OrdStatus.FILLED : OrdStatus.CANCELED)
-          : t.cum > 0 ? OrdStatus.PARTIALLY_FILLED : OrdStatus.NEW;
+      status = t == null ? OrdStatus.REJECTED : t.ordStatus();
     }
     OrderCancelReject ocr = new OrderCancelReject(
         new OrderID(t == null ? "NONE" : Long.toString(t.orderId)), new ClOrdID(clOrdId),
@@ -194,15 +330,14 @@ final class ExecutionReports {
     return ocr;
   }
 
-  private ExecutionReport er(OrderTrack t, char execType, char ordStatus) {
-    return er(Long.toString(t.orderId), execType, ordStatus, t.fixSide(), t.leaves, t.cum,
-        t.avgPx());
+  private static ExecutionReport er(OrderTrack t, String execId, char execType, char ordStatus) {
+    return er(Long.toString(t.orderId), execId, execType, ordStatus, t.fixSide(), t.leaves,
+        t.cum, t.avgPx());
   }
 
-  private ExecutionReport er(String orderId, char execType, char ordStatus, char side,
-      long leaves, long cum, double avgPx) {
-    return new ExecutionReport(new OrderID(orderId),
-        new ExecID(execIdPrefix + execIds.incrementAndGet()), new ExecType(execType),
+  private static ExecutionReport er(String orderId, String execId, char execType,
+      char ordStatus, char side, long leaves, long cum, double avgPx) {
+    return new ExecutionReport(new OrderID(orderId), new ExecID(execId), new ExecType(execType),
         new OrdStatus(ordStatus), new quickfix.field.Side(side), new LeavesQty(leaves),
         new CumQty(cum), new AvgPx(avgPx));
   }

@@ -4,6 +4,11 @@ import io.kabuto.gateway.Gateway;
 import io.kabuto.gateway.Participant;
 import io.kabuto.gateway.ParticipantSession;
 import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +19,7 @@ import quickfix.FieldNotFound;
 import quickfix.FileStoreFactory;
 import quickfix.IncorrectDataFormat;
 import quickfix.IncorrectTagValue;
+import quickfix.MessageStoreFactory;
 import quickfix.Message;
 import quickfix.RejectLogon;
 import quickfix.SLF4JLogFactory;
@@ -34,14 +40,18 @@ import quickfix.field.Password;
  *
  * <ul>
  *   <li>Sequence numbers and sent messages persist in a file store under {@code store-dir}, so a
- *       broker reconnecting after a restart resends and gets resends, without a sequence reset.
+ *       broker reconnecting after a restart resends and gets resends, without a sequence reset;
+ *       with {@code message-store = cluster} (the default) the store is replicated to the
+ *       cluster ({@link ClusterMessageStore}), so the broker can log on to any gateway node.
+ *   <li>Every logged-on participant's FIX session subscribes to its {@link ParticipantSession}
+ *       ({@link ExecutionListener}) and gets the executions it did not ask for.
+ *   <li>TradingSessionStatus on logon and on every phase change and halt ({@link
+ *       TradingSessionFeed}).
  *   <li>Malformed messages (unknown or user-defined tags, bad values, missing required fields)
  *       get a session-level Reject from QuickFIX/J's validation against the FIX 4.4 data
  *       dictionary; garbled ones (checksum, body length) are dropped, as FIX requires.
  *   <li>Logout or disconnect sends {@link ParticipantSession.Disconnected} (cancel-on-disconnect
  *       when the participant has it).
- *   <li>On logon the participant gets a TradingSessionStatus with the phase of the first listed
- *       book.
  * </ul>
  */
 public final class FixAcceptor implements Application {
@@ -53,14 +63,24 @@ public final class FixAcceptor implements Application {
   private final FixSettings settings;
   private final ThreadedSocketAcceptor acceptor;
   private final FixSessions sessions = new FixSessions();
+  private final ActorSystem<?> system;
+  private final ExecutionReports reports;
   private final OrderEntry orderEntry;
   private final TradingSessionStatuses statuses;
+  /** Participant id -> its {@link ExecutionListener} while logged on. */
+  private final Map<Integer, ActorRef<Object>> listeners = new ConcurrentHashMap<>();
+  private final AtomicLong listenerNames = new AtomicLong();
+  private ActorRef<Object> feed;
+  /** The cluster-replicated message stores, or null with {@code message-store = file}. */
+  private final ClusterMessageStoreFactory clusterStores;
 
   public FixAcceptor(ActorSystem<?> system) throws ConfigError {
     this.gateway = Gateway.get(system);
     this.settings = FixSettings.fromConfig(system.settings().config());
-    this.orderEntry = new OrderEntry(system, sessions, new ExecutionReports(sessions));
-    this.statuses = new TradingSessionStatuses(system);
+    this.system = system;
+    this.reports = new ExecutionReports(sessions);
+    this.orderEntry = new OrderEntry(system, sessions, reports);
+    this.statuses = new TradingSessionStatuses(system, sessions);
     SessionSettings s = sessionSettings();
     try {
       Files.createDirectories(settings.storeDir());
@@ -68,8 +88,11 @@ public final class FixAcceptor implements Application {
       throw new ConfigError("cannot create kabuto.gateway.fix.store-dir " + settings.storeDir()
           + ": " + e);
     }
-    this.acceptor = new ThreadedSocketAcceptor(this, new FileStoreFactory(s), s,
-        new SLF4JLogFactory(s), new quickfix.fix44.MessageFactory());
+    MessageStoreFactory files = new FileStoreFactory(s);
+    this.clusterStores = settings.messageStore() == FixSettings.MessageStoreKind.CLUSTER
+        ? new ClusterMessageStoreFactory(system, files, settings) : null;
+    this.acceptor = new ThreadedSocketAcceptor(this, clusterStores != null ? clusterStores
+        : files, s, new SLF4JLogFactory(s), new quickfix.fix44.MessageFactory());
   }
 
   private SessionSettings sessionSettings() {
@@ -110,6 +133,8 @@ public final class FixAcceptor implements Application {
   }
 
   public void start() throws ConfigError {
+    feed = system.systemActorOf(TradingSessionFeed.create(statuses.listedSymbols(), statuses),
+        "fix-trading-session-feed-" + listenerNames.incrementAndGet(), Props.empty());
     acceptor.start();
     log.info("FIX 4.4 acceptor on {}:{} (TargetCompID {}), sessions for {}, store {}",
         settings.hostname(), settings.port(), settings.targetCompId(),
@@ -118,6 +143,12 @@ public final class FixAcceptor implements Application {
 
   public void stop() {
     acceptor.stop();
+    if (clusterStores != null) {
+      clusterStores.close(settings.clusterStore().askTimeout());
+    }
+    if (feed != null) {
+      system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(feed));
+    }
     log.info("FIX acceptor stopped");
   }
 
@@ -138,7 +169,14 @@ public final class FixAcceptor implements Application {
     }
     sessions.loggedOn(p, sessionId);
     log.info("FIX: {} logged on", p.name());
-    statuses.sendPhase(sessionId);
+    ActorRef<Object> listener = system.systemActorOf(ExecutionListener.create(p.id(),
+        gateway.session(p), gateway.books(), reports),
+        "fix-executions-" + p.id() + "-" + listenerNames.incrementAndGet(), Props.empty());
+    ActorRef<Object> previous = listeners.put(p.id(), listener);
+    if (previous != null) {
+      previous.tell(ExecutionListener.STOP);
+    }
+    statuses.onLogon(sessionId);
   }
 
   @Override
@@ -148,6 +186,10 @@ public final class FixAcceptor implements Application {
       return;
     }
     sessions.loggedOut(p, sessionId);
+    ActorRef<Object> listener = listeners.remove(p.id());
+    if (listener != null) {
+      listener.tell(ExecutionListener.STOP);
+    }
     log.info("FIX: {} logged out / disconnected", p.name());
     gateway.session(p).tell(new ParticipantSession.Disconnected(System.currentTimeMillis()));
   }

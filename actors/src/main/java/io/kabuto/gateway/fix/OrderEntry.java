@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import quickfix.FieldNotFound;
 import quickfix.SessionID;
 import quickfix.field.ClOrdID;
@@ -35,6 +36,7 @@ import quickfix.fix44.MessageCracker;
 import quickfix.fix44.NewOrderSingle;
 import quickfix.fix44.OrderCancelReplaceRequest;
 import quickfix.fix44.OrderCancelRequest;
+import quickfix.fix44.OrderStatusRequest;
 
 /**
  * The application messages a broker may send, validated and turned into {@link
@@ -143,7 +145,7 @@ final class OrderEntry extends MessageCracker {
             if (resend || known) {
               sendStatus(sid, p, clOrdId, symbol, sideChar);
             } else {
-              reports.answer(acc.events(), sid, clOrdId, null);
+              reports.answer(a.orderId(), a.symbol(), acc.events(), sid, clOrdId, null);
             }
           } else {
             if (!known) {
@@ -189,12 +191,44 @@ final class OrderEntry extends MessageCracker {
       if (reply instanceof ParticipantSession.Answer a
           && a.book() instanceof OrderBook.OrderStatus st
           && st.state() != OrderBook.OrderState.UNKNOWN) {
-        reports.status(sid, st, clOrdId, symbol, sideChar);
+        reports.status(sid, st, clOrdId, symbol,
+            "order status (resend of ClOrdID " + clOrdId + ": no new order)");
       } else {
         Rejections.Rej r = Rejections.of(reply, failure);
         reports.rejected(sid, clOrdId, symbol, sideChar, r.reason(), r.text());
       }
     });
+  }
+
+  // ================================================================ order status
+
+  /**
+   * OrderStatusRequest (35=H): ExecType I with the order's state, asked of the book directly by
+   * the order id derived from the ClOrdID, so it answers for orders placed through any gateway
+   * node (a broker reconciling after a failover). An order the book does not know today gets
+   * ExecType I with OrdStatus rejected.
+   */
+  @Override
+  public void onMessage(OrderStatusRequest m, SessionID sid) throws FieldNotFound {
+    Participant p = sessions.participant(sid);
+    String clOrdId = m.getString(ClOrdID.FIELD);
+    String symbol = m.getString(Symbol.FIELD).trim();
+    char sideChar = m.getChar(quickfix.field.Side.FIELD);
+    long orderId = OrderIds.of(p.id(), clOrdId);
+    Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>askOnDispatcher(
+        gateway.books(), r -> new ShardingEnvelope<>(symbol, new OrderBook.GetOrder(orderId, r)),
+        askTimeout, system).whenComplete((resp, failure) -> {
+          if (resp instanceof OrderBook.OrderStatus st
+              && st.state() != OrderBook.OrderState.UNKNOWN && st.participant() == p.id()) {
+            reports.status(sid, st, clOrdId, symbol, "order status");
+          } else if (failure != null || resp == null) {
+            reports.unknownOrder(sid, clOrdId, symbol, sideChar, "EXCHANGE_UNAVAILABLE: "
+                + GatewayReject.EXCHANGE_UNAVAILABLE.reason() + "; ask again");
+          } else {
+            reports.unknownOrder(sid, clOrdId, symbol, sideChar, "no order with ClOrdID "
+                + clOrdId + " in " + symbol + " today");
+          }
+        });
   }
 
   // ================================================================ cancel / replace
@@ -208,7 +242,7 @@ final class OrderEntry extends MessageCracker {
         .whenComplete((reply, failure) -> {
           if (reply instanceof ParticipantSession.Answer a
               && a.book() instanceof OrderBook.Accepted acc) {
-            reports.answer(acc.events(), sid, clOrdId, orig);
+            reports.answer(a.orderId(), a.symbol(), acc.events(), sid, clOrdId, orig);
           } else {
             cancelReject(sid, p, clOrdId, orig, CxlRejResponseTo.ORDER_CANCEL_REQUEST, reply,
                 failure);
@@ -251,7 +285,7 @@ final class OrderEntry extends MessageCracker {
         System.currentTimeMillis(), r)).whenComplete((reply, failure) -> {
           if (reply instanceof ParticipantSession.Answer a
               && a.book() instanceof OrderBook.Accepted acc) {
-            reports.answer(acc.events(), sid, clOrdId, orig);
+            reports.answer(a.orderId(), a.symbol(), acc.events(), sid, clOrdId, orig);
           } else {
             cancelReject(sid, p, clOrdId, orig, CxlRejResponseTo.ORDER_CANCEL_REPLACE_REQUEST,
                 reply, failure);

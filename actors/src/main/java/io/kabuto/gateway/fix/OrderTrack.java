@@ -20,6 +20,11 @@ final class OrderTrack {
   long notional;
   long leaves;
   boolean done;
+  /**
+   * False for an order adopted after some of its fills happened out of this node's sight (placed
+   * through another gateway node): its AvgPx is then unknown and reported as 0.
+   */
+  boolean avgKnown = true;
 
   OrderTrack(int participant, String symbol, Side side, long orderId, String clOrdId, long qty,
       long price) {
@@ -43,7 +48,15 @@ final class OrderTrack {
   }
 
   double avgPx() {
-    return cum == 0 ? 0 : (double) notional / cum / Prices.UNITS_PER_YEN;
+    return cum == 0 || !avgKnown ? 0 : (double) notional / cum / Prices.UNITS_PER_YEN;
+  }
+
+  char ordStatus() {
+    if (done) {
+      return leaves == 0 && cum == qty ? quickfix.field.OrdStatus.FILLED
+          : quickfix.field.OrdStatus.CANCELED;
+    }
+    return cum > 0 ? quickfix.field.OrdStatus.PARTIALLY_FILLED : quickfix.field.OrdStatus.NEW;
   }
 
   char fixSide() {

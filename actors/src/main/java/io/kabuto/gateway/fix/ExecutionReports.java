@@ -92,14 +92,14 @@ final class ExecutionReports {
         case ACCEPTED -> {
           OrderTrack t = tracks.get(orderId);
           if (t != null) {
-            FixSessions.send(withOrder(er(t, ExecIds.answered(symbol, orderId, "N"),
+            sessions.send(withOrder(er(t, ExecIds.answered(symbol, orderId, "N"),
                 ExecType.NEW, OrdStatus.NEW), t, null), sid);
           }
         }
         case TRADE -> {
           Side mine = e.orderId() == orderId ? Side.BUY : Side.SELL;
           OrderTrack t = trackOrAdopt(orderId, symbol, mine, clOrdId, e, null);
-          FixSessions.send(fill(t, e, mine), sid);
+          sessions.send(fill(t, e, mine), sid);
         }
         case CANCELLED -> {
           OrderTrack t = trackOrAdopt(orderId, symbol, e.sideValue(), clOrdId, e, null);
@@ -110,7 +110,7 @@ final class ExecutionReports {
           if (requested) {
             er.set(new ClOrdID(clOrdId));
           }
-          FixSessions.send(er, sid);
+          sessions.send(er, sid);
         }
         case REPLACED -> {
           OrderTrack t = trackOrAdopt(orderId, symbol, e.sideValue(), clOrdId, e, null);
@@ -120,7 +120,7 @@ final class ExecutionReports {
           t.clOrdId = clOrdId;
           ExecutionReport er = er(t, ExecIds.answered(symbol, orderId, "R" + clOrdId),
               ExecType.REPLACED, t.cum > 0 ? OrdStatus.PARTIALLY_FILLED : OrdStatus.NEW);
-          FixSessions.send(withOrder(er, t, origClOrdId), sid);
+          sessions.send(withOrder(er, t, origClOrdId), sid);
         }
         default -> { }
       }
@@ -149,14 +149,14 @@ final class ExecutionReports {
     OrderBook.EventData e = x.event();
     long orderId = x.orderId();
     if (isBust(e)) {
-      FixSessions.send(bust(x), sid);
+      sessions.send(bust(x), sid);
       return;
     }
     switch (e.type()) {
       case TRADE -> {
         Side mine = e.orderId() == orderId ? Side.BUY : Side.SELL;
         OrderTrack t = trackOrAdopt(orderId, x.symbol(), mine, x.clOrdId(), e, status);
-        FixSessions.send(fill(t, e, mine), sid);
+        sessions.send(fill(t, e, mine), sid);
       }
       case CANCELLED -> {
         OrderTrack t = trackOrAdopt(orderId, x.symbol(), e.sideValue(), x.clOrdId(), e, status);
@@ -164,7 +164,7 @@ final class ExecutionReports {
         String text = why == CancelReason.REQUESTED
             ? "cancelled by a kill switch, mass cancel or cancel-on-disconnect"
             : "cancelled: " + why;
-        FixSessions.send(cancelled(t, ExecIds.topicEvent(x.symbol(), x.bookSeq(), x.index(),
+        sessions.send(cancelled(t, ExecIds.topicEvent(x.symbol(), x.bookSeq(), x.index(),
             t.side), text, null), sid);
       }
       default -> { } // ACCEPTED/RESTED/REPLACED only ever answer the owner's own request
@@ -288,7 +288,7 @@ final class ExecutionReports {
       er.set(new Price(yen(st.price())));
     }
     er.set(new Text(text));
-    FixSessions.send(er, sid);
+    sessions.send(er, sid);
   }
 
   /** ExecType I for an order the book does not know (OrdStatus rejected). */
@@ -299,7 +299,7 @@ final class ExecutionReports {
     er.set(new Symbol(symbol));
     er.set(new OrdRejReason(OrdRejReason.UNKNOWN_ORDER));
     er.set(new Text(text));
-    FixSessions.send(er, sid);
+    sessions.send(er, sid);
   }
 
   void rejected(SessionID sid, String clOrdId, String symbol, char side, int reason,
@@ -312,7 +312,7 @@ final class ExecutionReports {
     }
     er.set(new OrdRejReason(reason));
     er.set(new Text(text));
-    FixSessions.send(er, sid);
+    sessions.send(er, sid);
   }
 
   OrderCancelReject cancelReject(int participant, String clOrdId, String orig, char responseTo,

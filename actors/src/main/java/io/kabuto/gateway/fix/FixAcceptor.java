@@ -136,6 +136,7 @@ public final class FixAcceptor implements Application {
     feed = system.systemActorOf(TradingSessionFeed.create(statuses.listedSymbols(), statuses),
         "fix-trading-session-feed-" + listenerNames.incrementAndGet(), Props.empty());
     acceptor.start();
+    sessions.created(acceptor.getManagedSessions());
     log.info("FIX 4.4 acceptor on {}:{} (TargetCompID {}), sessions for {}, store {}",
         settings.hostname(), settings.port(), settings.targetCompId(),
         gateway.settings().participants().keySet(), settings.storeDir());

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import quickfix.Message;
 import quickfix.Session;
 import quickfix.SessionID;
-import quickfix.SessionNotFound;
 
 /**
  * Which FIX session belongs to which participant, and which of them are logged on now. Every
@@ -20,6 +19,12 @@ final class FixSessions {
 
   /** SessionID -> participant, for every configured participant. */
   private final Map<SessionID, Participant> participants = new ConcurrentHashMap<>();
+  /**
+   * This acceptor's sessions. Sending goes to them, not through QuickFIX/J's static registry
+   * ({@code Session.sendToTarget}), which holds one session per SessionID per JVM: two gateway
+   * nodes in one JVM (tests) would send each other's messages.
+   */
+  private final Map<SessionID, Session> sessions = new ConcurrentHashMap<>();
   /** Participant id -> its session while logged on. */
   private final Map<Integer, SessionID> loggedOn = new ConcurrentHashMap<>();
 
@@ -49,11 +54,19 @@ final class FixSessions {
     return List.copyOf(loggedOn.values());
   }
 
-  static void send(Message m, SessionID sid) {
-    try {
-      Session.sendToTarget(m, sid);
-    } catch (SessionNotFound e) {
-      log.warn("FIX: no session {} for {}", sid, m.getClass().getSimpleName());
+  /** Once the acceptor created them: this acceptor's {@link Session}s. */
+  void created(Iterable<Session> created) {
+    for (Session s : created) {
+      sessions.put(s.getSessionID(), s);
     }
+  }
+
+  void send(Message m, SessionID sid) {
+    Session s = sessions.get(sid);
+    if (s == null) {
+      log.warn("FIX: no session {} for {}", sid, m.getClass().getSimpleName());
+      return;
+    }
+    s.send(m);
   }
 }

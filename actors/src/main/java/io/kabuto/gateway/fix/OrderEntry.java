@@ -275,7 +275,7 @@ final class OrderEntry extends MessageCracker {
       problem = "nothing to replace: give a new Price (44) and/or OrderQty (38)";
     }
     if (problem != null) {
-      FixSessions.send(reports.cancelReject(p.id(), clOrdId, orig,
+      sessions.send(reports.cancelReject(p.id(), clOrdId, orig,
           CxlRejResponseTo.ORDER_CANCEL_REPLACE_REQUEST, CxlRejReason.OTHER, problem), sid);
       return;
     }
@@ -304,7 +304,7 @@ final class OrderEntry extends MessageCracker {
         && a.book() instanceof OrderBook.Rejected bk && bk.code() == Reject.UNKNOWN_ORDER) {
       reason = CxlRejReason.TOO_LATE_TO_CANCEL;
     }
-    FixSessions.send(reports.cancelReject(p.id(), clOrdId, orig, responseTo, reason, r.text()),
+    sessions.send(reports.cancelReject(p.id(), clOrdId, orig, responseTo, reason, r.text()),
         sid);
   }
 

@@ -59,7 +59,7 @@ final class TradingSessionStatuses {
             new OrderBook.GetDepth(1, r)), Duration.ofSeconds(3), system)
         .whenComplete((resp, failure) -> {
           if (resp instanceof OrderBook.Depth d && d.phase() != null) {
-            FixSessions.send(tss(null, status(d.phase()), "phase " + d.phase() + " (book "
+            sessions.send(tss(null, status(d.phase()), "phase " + d.phase() + " (book "
                 + symbol + ")"), sid);
           }
           sendHalts(sid);
@@ -70,7 +70,7 @@ final class TradingSessionStatuses {
     MarketHalts.Table t = halts;
     for (String scope : t.inForce()) {
       MarketHalts.Entry e = t.entries().get(scope);
-      FixSessions.send(haltStatus(scope, true, e.reason(), null), sid);
+      sessions.send(haltStatus(scope, true, e.reason(), null), sid);
     }
   }
 
@@ -87,7 +87,7 @@ final class TradingSessionStatuses {
     toAll(tss(null, status(phase), "phase " + phase + " (book " + symbol + ")"));
   }
 
-  private static TradingSessionStatus haltStatus(String scope, boolean halted, String reason,
+  private TradingSessionStatus haltStatus(String scope, boolean halted, String reason,
       Phase phase) {
     String sub = MarketHalts.MARKET.equals(scope) ? null : scope;
     String what = sub == null ? "market-wide trading halt" : "trading halt of " + sub;
@@ -111,7 +111,7 @@ final class TradingSessionStatuses {
 
   private void toAll(TradingSessionStatus ts) {
     for (SessionID sid : sessions.loggedOnSessions()) {
-      FixSessions.send(ts, sid);
+      sessions.send(ts, sid);
     }
   }
 

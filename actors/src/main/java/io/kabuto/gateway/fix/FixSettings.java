@@ -13,15 +13,54 @@ import java.time.Duration;
  * @param port resolved TCP port (never -1)
  * @param targetCompId the exchange's CompID (the brokers' TargetCompID)
  * @param storeDir QuickFIX/J file store: sequence numbers and sent messages for resends
+ * @param messageStore {@code cluster} (the file store, replicated to the cluster so that any
+ *     gateway node can take a session over) or {@code file} (this node only)
  */
 public record FixSettings(boolean enabled, String hostname, int port, String targetCompId,
-    Path storeDir, Duration maxLatency, Duration logoutTimeout) {
+    Path storeDir, Duration maxLatency, Duration logoutTimeout, MessageStoreKind messageStore,
+    ClusterStore clusterStore) {
+
+  public enum MessageStoreKind { CLUSTER, FILE }
+
+  /**
+   * {@code kabuto.gateway.fix.cluster-store}.
+   *
+   * @param maxUnreplicated sent messages a node may have that the cluster has not acknowledged;
+   *     a node taking a session over from one that did not close it cleanly starts this far
+   *     past the cluster's sequence number
+   * @param waitForCluster how long sending waits when {@code maxUnreplicated} are unacknowledged
+   * @param askTimeout one request to the session's entity
+   * @param resendWindow how many of the latest sent messages the cluster keeps for resends
+   * @param snapshotEvery entity snapshot every N journal events
+   */
+  public record ClusterStore(int maxUnreplicated, Duration waitForCluster, Duration askTimeout,
+      int resendWindow, int snapshotEvery) {}
 
   public static FixSettings fromConfig(Config root) {
     Config c = root.getConfig("kabuto.gateway.fix");
+    String kind = c.getString("message-store");
+    MessageStoreKind k = switch (kind) {
+      case "cluster" -> MessageStoreKind.CLUSTER;
+      case "file" -> MessageStoreKind.FILE;
+      default -> throw new IllegalArgumentException("kabuto.gateway.fix.message-store = " + kind
+          + ": must be cluster or file");
+    };
+    Config cs = c.getConfig("cluster-store");
+    ClusterStore store = new ClusterStore(positive(cs, "max-unreplicated"),
+        cs.getDuration("wait-for-cluster"), cs.getDuration("ask-timeout"),
+        positive(cs, "resend-window"), positive(cs, "snapshot-every"));
     return new FixSettings(c.getBoolean("enabled"), c.getString("hostname"), port(root),
         c.getString("target-comp-id"), Path.of(c.getString("store-dir")).toAbsolutePath(),
-        c.getDuration("max-latency"), c.getDuration("logout-timeout"));
+        c.getDuration("max-latency"), c.getDuration("logout-timeout"), k, store);
+  }
+
+  private static int positive(Config c, String key) {
+    int v = c.getInt(key);
+    if (v <= 0) {
+      throw new IllegalArgumentException("kabuto.gateway.fix.cluster-store." + key
+          + " must be positive, got " + v);
+    }
+    return v;
   }
 
   /**

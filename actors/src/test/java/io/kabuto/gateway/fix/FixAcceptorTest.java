@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kabuto.book.OrderBook;
 import io.kabuto.gateway.Gateway;
+import io.kabuto.gateway.ParticipantSession;
 import io.kabuto.node.KabutoNode;
 import io.kabuto.node.NodeConfig;
 import java.net.ServerSocket;
@@ -64,7 +65,7 @@ class FixAcceptorTest {
       port = s.getLocalPort();
     }
     StringBuilder symbols = new StringBuilder();
-    for (int i = 1; i <= 9; i++) {
+    for (int i = 1; i <= 14; i++) {
       symbols.append("\"T").append(i).append("\" { base-price = \"2000\", tick-table = TOPIX500, "
           + "lot-size = 100 }\n");
     }
@@ -132,6 +133,17 @@ class FixAcceptorTest {
         Gateway.get(system).books(), r -> new ShardingEnvelope<>(symbol,
             new OrderBook.GetDepth(10, r)), Duration.ofSeconds(5), system.scheduler())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Quantity bid at {@code price} on {@code symbol}'s book, asked through node {@code n}. */
+  static long bids(KabutoNode n, String symbol, long price) throws Exception {
+    var system = n.system();
+    OrderBook.Depth d = (OrderBook.Depth) AskPattern.<ShardingEnvelope<OrderBook.Command>,
+        OrderBook.Response>ask(Gateway.get(system).books(), r -> new ShardingEnvelope<>(symbol,
+            new OrderBook.GetDepth(10, r)), Duration.ofSeconds(10), system.scheduler())
+        .toCompletableFuture().get(15, TimeUnit.SECONDS);
+    return d.bids().stream().filter(l -> l.price() == price).mapToLong(OrderBook.Level::qty)
+        .sum();
   }
 
   static long bidQty(String symbol) throws Exception {
@@ -313,5 +325,117 @@ class FixAcceptorTest {
       Thread.sleep(100);
     }
     assertEquals(0, bidQty("T8"), "cancel-on-disconnect");
+  }
+
+  // ---------------------------------------------------------------- executions from the session
+
+  static io.kabuto.gateway.Participant participant(String name) {
+    return Gateway.get(node.system()).settings().participants().get(name);
+  }
+
+  /** An order entered the way the HTTP gateway enters it: straight into the session. */
+  static ParticipantSession.Answer viaSession(String participant, String clOrdId, String symbol,
+      io.kabuto.matching.Side side, long price, long qty) throws Exception {
+    var system = node.system();
+    return (ParticipantSession.Answer) AskPattern.<ParticipantSession.Command,
+        ParticipantSession.Reply>ask(Gateway.get(system).session(participant(participant)),
+            r -> new ParticipantSession.NewOrder(clOrdId, symbol, side,
+                io.kabuto.matching.OrderType.LIMIT, io.kabuto.matching.TimeInForce.DAY, price,
+                qty, System.currentTimeMillis(), r), Duration.ofSeconds(15), system.scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void a_resting_fix_order_hit_through_another_front_end_is_reported_to_its_owner()
+      throws Exception {
+    String sell = id("RS");
+    broker1.send(nos(sell, "T10", Side.SELL, "2000", 300));
+    er(broker1, sell, ExecType.NEW);
+    ParticipantSession.Answer a = viaSession("BROKER2", id("HB"), "T10",
+        io.kabuto.matching.Side.BUY, 20_000, 100);
+    assertTrue(a.book() instanceof OrderBook.Accepted, a.toString());
+    Message fill = er(broker1, sell, ExecType.TRADE);
+    assertEquals("1", str(fill, 39), "partially filled");
+    assertEquals(100.0, Double.parseDouble(str(fill, 32)));
+    assertEquals(2000.0, Double.parseDouble(str(fill, 31)));
+    assertEquals(100.0, Double.parseDouble(str(fill, 14)));
+    assertEquals(200.0, Double.parseDouble(str(fill, 151)));
+    assertEquals(2000.0, Double.parseDouble(str(fill, 6)));
+    assertTrue(str(fill, 17).startsWith("T10-T"), "ExecID from the trade: " + str(fill, 17));
+  }
+
+  /**
+   * The FIX side of an execution of an order this acceptor never saw (placed through the
+   * session, as the HTTP gateway or another gateway node would): the execution is handed to
+   * the acceptor's listener as the session hands it, and the report is built from the book's
+   * order status.
+   */
+  @Test
+  void an_execution_of_an_order_placed_elsewhere_is_reported_with_its_quantities()
+      throws Exception {
+    String restClOrdId = id("HS");
+    ParticipantSession.Answer rest = viaSession("BROKER1", restClOrdId, "T11",
+        io.kabuto.matching.Side.SELL, 20_000, 500);
+    assertTrue(rest.book() instanceof OrderBook.Accepted, rest.toString());
+    ParticipantSession.Answer hit = viaSession("BROKER2", id("HB"), "T11",
+        io.kabuto.matching.Side.BUY, 20_000, 200);
+    OrderBook.EventData trade = ((OrderBook.Accepted) hit.book()).events().stream()
+        .filter(e -> e.type() == io.kabuto.matching.EventType.TRADE).findFirst().orElseThrow();
+    var exec = new ParticipantSession.Execution(restClOrdId, "T11", rest.orderId(), trade, 99, 0);
+    org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system())
+        .actorSelection("/system/fix-executions-1-*")
+        .tell(exec, org.apache.pekko.actor.ActorRef.noSender());
+    Message fill = er(broker1, restClOrdId, ExecType.TRADE);
+    assertEquals(Long.toString(rest.orderId()), str(fill, 37));
+    assertEquals(200.0, Double.parseDouble(str(fill, 32)));
+    assertEquals(200.0, Double.parseDouble(str(fill, 14)), "CumQty = qty - leaves");
+    assertEquals(300.0, Double.parseDouble(str(fill, 151)));
+    assertEquals(500.0, Double.parseDouble(str(fill, 38)), "OrderQty from the book");
+    assertEquals(2000.0, Double.parseDouble(str(fill, 6)), "first fill: AvgPx known");
+    assertEquals("T11-T" + trade.tradeId() + "-S", str(fill, 17));
+  }
+
+  @Test
+  void order_status_request_answers_for_any_order_of_the_participant() throws Exception {
+    String elsewhere = id("OS");
+    viaSession("BROKER1", elsewhere, "T12", io.kabuto.matching.Side.BUY, 19_990, 300);
+    quickfix.fix44.OrderStatusRequest req = new quickfix.fix44.OrderStatusRequest(
+        new ClOrdID(elsewhere), new Side(Side.BUY));
+    req.set(new Symbol("T12"));
+    broker1.send(req);
+    Message st = er(broker1, elsewhere, ExecType.ORDER_STATUS);
+    assertEquals("0", str(st, 39), "new");
+    assertEquals(300.0, Double.parseDouble(str(st, 151)));
+    assertEquals(1999.0, Double.parseDouble(str(st, 44)));
+
+    String none = id("OS");
+    quickfix.fix44.OrderStatusRequest unknown = new quickfix.fix44.OrderStatusRequest(
+        new ClOrdID(none), new Side(Side.BUY));
+    unknown.set(new Symbol("T12"));
+    broker1.send(unknown);
+    Message u = er(broker1, none, ExecType.ORDER_STATUS);
+    assertEquals("8", str(u, 39), "OrdStatus rejected: no such order");
+    assertTrue(str(u, 58).contains(none), str(u, 58));
+  }
+
+  // ---------------------------------------------------------------- trading session status
+
+  static java.util.function.Predicate<Message> tss(String subId, String status) {
+    return type(MsgType.TRADING_SESSION_STATUS).and(m -> java.util.Objects.equals(subId,
+        str(m, 625)) && status.equals(str(m, 340)));
+  }
+
+  @Test
+  void a_halt_and_its_resumption_are_pushed_to_every_session() throws Exception {
+    var system = node.system();
+    io.kabuto.market.MarketOps.writeHalt(system, "T13", true, "test halt", "operator")
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Message halted = broker1.await(tss("T13", "1"), WAIT);
+    assertTrue(str(halted, 58).contains("T13"), str(halted, 58));
+    broker2.await(tss("T13", "1"), WAIT);
+    io.kabuto.market.MarketOps.writeHalt(system, "T13", false, "test over", "operator")
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    broker1.await(tss("T13", "2"), WAIT);
+    broker2.await(tss("T13", "2"), WAIT);
   }
 }

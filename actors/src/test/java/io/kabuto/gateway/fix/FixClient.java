@@ -25,17 +25,30 @@ final class FixClient implements Application, AutoCloseable {
   private final String password;
   private final SocketInitiator initiator;
   private final List<Message> received = new ArrayList<>();
-  private final CountDownLatch loggedOn = new CountDownLatch(1);
+  private final List<Message> sentAdmin = new ArrayList<>();
+  private volatile CountDownLatch loggedOn = new CountDownLatch(1);
   private final CountDownLatch loggedOut = new CountDownLatch(1);
 
   FixClient(String sender, String password, int port, Path storeDir, boolean resetOnLogon)
+      throws Exception {
+    this(sender, password, storeDir, resetOnLogon, port);
+  }
+
+  /**
+   * Several gateway ports: QuickFIX/J's own failover (SocketConnectPort, SocketConnectPort1...),
+   * tried in turn on each reconnect.
+   */
+  FixClient(String sender, String password, Path storeDir, boolean resetOnLogon, int... ports)
       throws Exception {
     this.password = password;
     this.sid = new SessionID("FIX.4.4", sender, "KABUTO");
     SessionSettings s = new SessionSettings();
     s.setString("ConnectionType", "initiator");
-    s.setString("SocketConnectHost", "127.0.0.1");
-    s.setLong("SocketConnectPort", port);
+    for (int i = 0; i < ports.length; i++) {
+      String suffix = i == 0 ? "" : Integer.toString(i);
+      s.setString("SocketConnectHost" + suffix, "127.0.0.1");
+      s.setLong("SocketConnectPort" + suffix, ports[i]);
+    }
     s.setLong("HeartBtInt", 30);
     s.setLong("ReconnectInterval", 1);
     s.setString("StartTime", "00:00:00");
@@ -48,8 +61,31 @@ final class FixClient implements Application, AutoCloseable {
     s.setString(sid, "SenderCompID", sender);
     s.setString(sid, "TargetCompID", "KABUTO");
     initiator = new SocketInitiator(this, new FileStoreFactory(s), s, new ScreenLogFactory(
-        false, false, false), new quickfix.fix44.MessageFactory());
+        Boolean.getBoolean("kabuto.fix.client-log"), false, Boolean.getBoolean("kabuto.fix.client-log")), new quickfix.fix44.MessageFactory());
     initiator.start();
+  }
+
+  /** Waits for the next logon from now on (after a disconnect). */
+  void expectLogon() {
+    loggedOn = new CountDownLatch(1);
+  }
+
+  Session session() {
+    return Session.lookupSession(sid);
+  }
+
+  /** The session-level messages this client sent (Logon, ResendRequest...). */
+  List<Message> sentAdmin() {
+    synchronized (sentAdmin) {
+      return List.copyOf(sentAdmin);
+    }
+  }
+
+  /** Every message received so far, not consumed. */
+  List<Message> received() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
   }
 
   boolean awaitLogon(Duration d) throws InterruptedException {
@@ -133,6 +169,9 @@ final class FixClient implements Application, AutoCloseable {
 
   @Override
   public void toAdmin(Message message, SessionID sessionId) {
+    synchronized (sentAdmin) {
+      sentAdmin.add((Message) message.clone());
+    }
     if (MsgType.LOGON.equals(str(message.getHeader(), MsgType.FIELD))) {
       message.setField(new Password(password));
     }

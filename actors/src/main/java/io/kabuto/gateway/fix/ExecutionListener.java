@@ -68,9 +68,9 @@ final class ExecutionListener {
             reports.execution(participant, x, null);
             return Behaviors.same();
           }
-          ctx.ask(OrderBook.Response.class, books, LOOKUP_TIMEOUT,
-              r -> new ShardingEnvelope<>(x.symbol(), new OrderBook.GetOrder(x.orderId(), r)),
-              (resp, failure) -> new Looked(x, resp instanceof OrderBook.OrderStatus s ? s
+          io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response, Object>askSelf(
+              ctx, books, r -> new ShardingEnvelope<>(x.symbol(), new OrderBook.GetOrder(x.orderId(), r)),
+              LOOKUP_TIMEOUT, (resp, failure) -> new Looked(x, resp instanceof OrderBook.OrderStatus s ? s
                   : null));
           return lookingUp();
         }

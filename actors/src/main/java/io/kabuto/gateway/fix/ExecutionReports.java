@@ -148,7 +148,7 @@ final class ExecutionReports {
     }
     OrderBook.EventData e = x.event();
     long orderId = x.orderId();
-    if (isBust(e)) {
+    if (isBust(x)) {
       sessions.send(bust(x), sid);
       return;
     }
@@ -172,12 +172,11 @@ final class ExecutionReports {
   }
 
   /**
-   * THE BUST MAPPING (the one place that knows how a trade bust is flagged): a trade declared
-   * invalid after the fact. Until the book publishes busts on the execution topic there is no
-   * such event, and nothing here is a bust.
+   * A trade declared invalid after the fact: the book publishes it with a bust reason, and the
+   * event is then the busted TRADE itself.
    */
-  static boolean isBust(OrderBook.EventData e) {
-    return false;
+  static boolean isBust(ParticipantSession.Execution x) {
+    return x.bustReason() != null;
   }
 
   /** ExecType H (Trade Cancel), referring to the fill it cancels by that fill's ExecID. */
@@ -202,7 +201,7 @@ final class ExecutionReports {
     er.set(new ExecRefID(fillId));
     er.set(new LastQty(e.qty()));
     er.set(new LastPx(yen(e.price())));
-    er.set(new Text("trade " + e.tradeId() + " cancelled (bust)"));
+    er.set(new Text("trade " + e.tradeId() + " busted: " + x.bustReason()));
     return er;
   }
 

@@ -192,7 +192,13 @@ public final class FixAcceptor implements Application {
       listener.tell(ExecutionListener.STOP);
     }
     log.info("FIX: {} logged out / disconnected", p.name());
-    gateway.session(p).tell(new ParticipantSession.Disconnected(System.currentTimeMillis()));
+    // Naming the listener (the session's subscriber for this connection) lets the session tell
+    // whether another connection of the participant remains before it cancels on disconnect.
+    @SuppressWarnings("unchecked")
+    ActorRef<ParticipantSession.Reply> connection =
+        listener == null ? null : (ActorRef<ParticipantSession.Reply>) (ActorRef<?>) listener;
+    gateway.session(p).tell(new ParticipantSession.Disconnected(System.currentTimeMillis(),
+        connection));
   }
 
   @Override

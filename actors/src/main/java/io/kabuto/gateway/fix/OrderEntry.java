@@ -187,7 +187,7 @@ final class OrderEntry extends MessageCracker {
   /** A resend: one ExecutionReport (ExecType I) with the order's current state. */
   private void sendStatus(SessionID sid, Participant p, String clOrdId, String symbol,
       char sideChar) {
-    ask(p, r -> new ParticipantSession.GetOrder(clOrdId, r)).whenComplete((reply, failure) -> {
+    ask(p, r -> new ParticipantSession.GetOrder(clOrdId, symbol, r)).whenComplete((reply, failure) -> {
       if (reply instanceof ParticipantSession.Answer a
           && a.book() instanceof OrderBook.OrderStatus st
           && st.state() != OrderBook.OrderState.UNKNOWN) {
@@ -238,7 +238,10 @@ final class OrderEntry extends MessageCracker {
     Participant p = sessions.participant(sid);
     String clOrdId = m.getString(ClOrdID.FIELD);
     String orig = m.getString(OrigClOrdID.FIELD);
-    ask(p, r -> new ParticipantSession.CancelOrder(clOrdId, orig, System.currentTimeMillis(), r))
+    // The symbol lets a gateway node that never saw the order reach it (placed elsewhere).
+    String symbol = m.isSetField(Symbol.FIELD) ? m.getString(Symbol.FIELD) : null;
+    ask(p, r -> new ParticipantSession.CancelOrder(clOrdId, orig, symbol,
+        System.currentTimeMillis(), r))
         .whenComplete((reply, failure) -> {
           if (reply instanceof ParticipantSession.Answer a
               && a.book() instanceof OrderBook.Accepted acc) {
@@ -281,7 +284,8 @@ final class OrderEntry extends MessageCracker {
     }
     final long px = price;
     final long q = qty;
-    ask(p, r -> new ParticipantSession.ReplaceOrder(clOrdId, orig, px, q,
+    String symbol = m.isSetField(Symbol.FIELD) ? m.getString(Symbol.FIELD) : null;
+    ask(p, r -> new ParticipantSession.ReplaceOrder(clOrdId, orig, symbol, px, q,
         System.currentTimeMillis(), r)).whenComplete((reply, failure) -> {
           if (reply instanceof ParticipantSession.Answer a
               && a.book() instanceof OrderBook.Accepted acc) {

@@ -381,7 +381,7 @@ class FixAcceptorTest {
         io.kabuto.matching.Side.BUY, 20_000, 200);
     OrderBook.EventData trade = ((OrderBook.Accepted) hit.book()).events().stream()
         .filter(e -> e.type() == io.kabuto.matching.EventType.TRADE).findFirst().orElseThrow();
-    var exec = new ParticipantSession.Execution(restClOrdId, "T11", rest.orderId(), trade, 99, 0);
+    var exec = new ParticipantSession.Execution(restClOrdId, "T11", rest.orderId(), trade, 99, 0, null);
     org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system())
         .actorSelection("/system/fix-executions-1-*")
         .tell(exec, org.apache.pekko.actor.ActorRef.noSender());

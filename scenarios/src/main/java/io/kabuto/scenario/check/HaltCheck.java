@@ -25,7 +25,8 @@ final class HaltCheck {
 
   private HaltCheck() {}
 
-  private record Window(int step, String symbol, long confirmedT, long confirmedSeq, long endT) {}
+  /** History lines (seq) bound the window: the lines are written in the order things happened. */
+  private record Window(int step, String symbol, long confirmedSeq, long endSeq) {}
 
   static Verdict check(HistoryIndex h, Map<String, BookLog> logs) {
     List<Window> windows = windows(h);
@@ -58,7 +59,7 @@ final class HaltCheck {
             }
           }
           Integer at = log == null ? null : log.acceptedAt.get(a.path("body").path("orderId").asLong());
-          if (at != null && a.path("t").asLong() < w.endT() && at < marker) {
+          if (at != null && a.path("seq").asLong() < w.endSeq() && at < marker) {
             marker = at;
             markerLine = o.invoke.path("seq").asLong();
           }
@@ -72,7 +73,7 @@ final class HaltCheck {
           }
           JsonNode inv = h.bySeq.get(l.path("invoke").asLong());
           Long id = inv == null ? null : orderIds.get(inv.path("broker").asText() + "/" + inv.path("orig").asText());
-          if (id == null || !inWindow(inv, w) || l.path("t").asLong() >= w.endT()) {
+          if (id == null || !inWindow(inv, w) || l.path("seq").asLong() >= w.endSeq()) {
             continue;
           }
           int at = cancelledAt(log, id);
@@ -107,8 +108,8 @@ final class HaltCheck {
   }
 
   private static boolean inWindow(JsonNode invoke, Window w) {
-    long t = invoke.path("t").asLong();
-    return invoke.path("attempt").asInt(1) <= 1 && t > w.confirmedT() && t < w.endT();
+    long seq = invoke.path("seq").asLong();
+    return invoke.path("attempt").asInt(1) <= 1 && seq > w.confirmedSeq() && seq < w.endSeq();
   }
 
   /** Index of the Applied that cancelled this order at its owner's request, or -1. */
@@ -141,11 +142,11 @@ final class HaltCheck {
         for (JsonNode r : h.faults) {
           if ("resume-market".equals(r.path("action").asText()) && "start".equals(r.path("phase").asText())
               && r.path("seq").asLong() > done.path("seq").asLong() && contains(r.path("affected"), sym)) {
-            end = r.path("t").asLong();
+            end = r.path("seq").asLong();
             break;
           }
         }
-        out.add(new Window(step, sym, done.path("t").asLong(), done.path("seq").asLong(), end));
+        out.add(new Window(step, sym, done.path("seq").asLong(), end));
       }
     }
     return out;

@@ -5,6 +5,7 @@ import io.kabuto.scenario.model.Expectations;
 import io.kabuto.scenario.model.Invariant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks a run after the fact, Jepsen-style: the scenario's invariants over the history (answers,
@@ -14,16 +15,42 @@ import java.util.List;
 public final class Checker {
   private Checker() {}
 
+  /** The history alone: the journal and feed checks are NOT_CHECKED. */
   public static CheckResult check(List<JsonNode> history, Expectations expect) {
+    return check(history, expect, FinalState.none("the runner collected no final journal or feeds"));
+  }
+
+  /**
+   * The history and the cluster's final state: besides the history's checks, reference-model
+   * (if expected), no-divergent-incarnations, market-data-equal-to-journal and
+   * no-execution-while-halted, which need the journal.
+   */
+  public static CheckResult check(List<JsonNode> history, Expectations expect, FinalState fin) {
     HistoryIndex h = new HistoryIndex(history);
     List<Verdict> verdicts = new ArrayList<>();
     OrderChecks orders = new OrderChecks(h);
+    Map<String, BookLog> logs = fin.collected() ? BookLog.of(fin.journal()) : Map.of();
     for (Invariant inv : Invariant.values()) {
-      if (expect.invariants().contains(inv)) {
-        verdicts.add(orders.check(inv));
-        if (inv == Invariant.NO_LOST_ACK) {
-          verdicts.add(orders.lookupAfterFailover());
-        }
+      if (!expect.invariants().contains(inv)) {
+        continue;
+      }
+      if (inv == Invariant.REFERENCE_MODEL) {
+        verdicts.add(fin.collected() ? partial(ReferenceModelCheck.check(h, logs), fin)
+            : Verdict.notChecked(ReferenceModelCheck.WORD, fin.missing()));
+        continue;
+      }
+      verdicts.add(orders.check(inv));
+      if (inv == Invariant.NO_LOST_ACK) {
+        verdicts.add(orders.lookupAfterFailover());
+      }
+    }
+    if (fin.collected()) {
+      verdicts.add(partial(IncarnationCheck.check(h, fin.journal(), logs), fin));
+      verdicts.add(partial(MarketDataCheck.check(fin.feeds(), logs), fin));
+      verdicts.add(partial(HaltCheck.check(h, logs), fin));
+    } else {
+      for (String word : List.of(IncarnationCheck.WORD, MarketDataCheck.WORD, HaltCheck.WORD)) {
+        verdicts.add(Verdict.notChecked(word, fin.missing()));
       }
     }
     List<FaultRecovery> recoveries = new RecoveryAnalysis(h).analyse(expect.recoverySeconds());
@@ -33,6 +60,15 @@ public final class Checker {
       verdicts.add(unansweredWithinLimit(recoveries, expect.maxUnansweredPerFault()));
     }
     return new CheckResult(List.copyOf(verdicts), recoveries);
+  }
+
+  /** A journal check over fewer replicas than there are says so (its verdict stands). */
+  private static Verdict partial(Verdict v, FinalState fin) {
+    if (fin.journal().problems().isEmpty()) {
+      return v;
+    }
+    return new Verdict(v.check(), v.status(), v.summary() + " [replicas not read: "
+        + String.join("; ", fin.journal().problems()) + "]", v.violations(), v.lines());
   }
 
   private static Verdict faultsApplied(List<FaultRecovery> rs) {

@@ -27,9 +27,7 @@ final class OrderChecks {
       case NO_OVERFILL -> noOverfill();
       case RESENDS_NEVER_DUPLICATE -> resendsNeverDuplicate();
       case FILLS_MATCH_BOOK_VOLUME -> fillsMatchBookVolume();
-      case REFERENCE_MODEL -> Verdict.notChecked(inv.word, "not done yet: it needs each book's accepted "
-          + "input in the book's order (the sequence-numbered market-data feed GET /market-data/{symbol}"
-          + "?from=N), which this build does not serve");
+      case REFERENCE_MODEL -> throw new IllegalArgumentException("reference-model needs the journal: see Checker");
     };
   }
 

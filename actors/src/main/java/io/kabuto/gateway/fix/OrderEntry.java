@@ -306,7 +306,10 @@ final class OrderEntry extends MessageCracker {
       reason = CxlRejReason.UNKNOWN_ORDER;
     } else if (reply instanceof ParticipantSession.Answer a
         && a.book() instanceof OrderBook.Rejected bk && bk.code() == Reject.UNKNOWN_ORDER) {
-      reason = CxlRejReason.TOO_LATE_TO_CANCEL;
+      // Not live on the book: too late if this node saw the order, else (named by symbol for
+      // an order placed elsewhere, or never placed) the book cannot tell, so unknown.
+      reason = reports.tracked(a.orderId()) ? CxlRejReason.TOO_LATE_TO_CANCEL
+          : CxlRejReason.UNKNOWN_ORDER;
     }
     sessions.send(reports.cancelReject(p.id(), clOrdId, orig, responseTo, reason, r.text()),
         sid);

@@ -89,7 +89,7 @@ public final class ExchangeWatcher implements AutoCloseable {
     lastMarket = key;
     ObjectNode l = history.line("market");
     l.put("node", node);
-    l.putPOJO("inForce", inForce);
+    inForce.forEach(l.putArray("inForce")::add);
     l.put("confirmed", confirmed);
     l.put("generation", generation);
     l.put("phase", phase);
@@ -122,7 +122,7 @@ public final class ExchangeWatcher implements AutoCloseable {
     l.put("summary", summary);
     l.put("quorum", quorum);
     l.put("seen", seen);
-    l.putPOJO("active", active);
+    active.forEach(l.putArray("active")::add);
     // a legacy pair's standby answers but takes no writes: writable needs an active side
     l.put("writable", seen >= quorum && !active.isEmpty());
     history.append(l);

@@ -3,7 +3,6 @@ package io.kabuto.scenario.check.halt;
 import io.kabuto.scenario.check.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /** The violations one halt or storage check found: a count, the first message, the lines cited. */
@@ -30,9 +29,5 @@ final class Found {
     }
     return new Verdict(check, Verdict.Status.FAIL, count == 1 ? first : count + " violations; first: " + first,
         count, new ArrayList<>(lines));
-  }
-
-  static List<Long> none() {
-    return List.of();
   }
 }

@@ -60,6 +60,22 @@ class IncidentScenariosTest {
   }
 
   @Test
+  void fxtfProfilesDifferOnlyInFencing() {
+    Scenario d = lib("fxtf-2014-12");
+    Scenario l = lib("fxtf-2014-12-legacy");
+    assertFalse(nodeConfig(d).hasPath("kabuto.storage.fencing"), "fencing stays on (the default)");
+    assertFalse(nodeConfig(l).getBoolean("kabuto.storage.fencing"));
+    assertEquals(d.faults().size(), l.faults().size());
+    for (int i = 0; i < d.faults().size(); i++) {
+      assertEquals(d.faults().get(i).describe(), l.faults().get(i).describe(), "same timeline");
+    }
+    // a primary that stops twice and comes back next to its replacement
+    assertEquals(2, d.faults().stream().filter(f -> f.action() == FaultAction.PAUSE).count());
+    assertEquals(2, d.faults().stream().filter(f -> f.action() == FaultAction.RESUME).count());
+    assertEquals(d.expectations(), l.expectations());
+  }
+
+  @Test
   void theShortDemoFitsCi() {
     Scenario s = lib("ci-smoke");
     assertTrue(s.clock().wallDuration().toSeconds() <= 60, "CI: under 3 minutes with the cluster start");

@@ -192,7 +192,7 @@ public final class ScenarioRunner {
         threads.add(start("broker-" + l.broker().name(), l));
       }
       Thread nemesisThread = start("nemesis", nemesis);
-      progressUntilOver(clock, stats, origin);
+      progressUntilOver(clock, stats, origin, exchange);
 
       nemesis.stop();
       nemesisThread.join(TimeUnit.SECONDS.toMillis(150));
@@ -268,7 +268,8 @@ public final class ScenarioRunner {
     }
   }
 
-  private void progressUntilOver(SimClock clock, LiveStats stats, long origin) throws InterruptedException {
+  private void progressUntilOver(SimClock clock, LiveStats stats, long origin, ExchangeWatcher exchange)
+      throws InterruptedException {
     long lastSent = 0;
     long lastT = System.nanoTime();
     while (!clock.over()) {
@@ -279,10 +280,13 @@ public final class ScenarioRunner {
       lastSent = sent;
       lastT = now;
       var rec = stats.recovering();
-      out.printf(Locale.ROOT, "[%6.1fs] %s  orders/s %5.1f  answered %d  unanswered %d  refused %d  faults %d/%d%s%n",
-          (now - origin) / 1e9, SimTime.format(clock.now()), rate, stats.answered.get(), stats.unanswered.get(),
+      List<String> halted = exchange.halted();
+      out.printf(Locale.ROOT, "[%6.1fs] %s%s  orders/s %5.1f  answered %d  unanswered %d  refused %d  faults %d/%d%s%s%n",
+          (now - origin) / 1e9, SimTime.format(clock.now()), exchange.phase().isEmpty() ? "" : " " + exchange.phase(),
+          rate, stats.answered.get(), stats.unanswered.get(),
           stats.refused.get(), stats.faultsDone.get(), scenario.faults().size(),
-          rec.isEmpty() ? "" : "  recovering: " + String.join(",", rec));
+          rec.isEmpty() ? "" : "  recovering: " + String.join(",", rec),
+          halted.isEmpty() ? "" : "  HALTED: " + String.join(",", halted));
     }
   }
 

@@ -33,12 +33,24 @@ public final class ExchangeWatcher implements AutoCloseable {
   private Thread thread;
   private volatile boolean stopped;
   private String lastMarket;
+  private volatile List<String> halted = List.of();
+  private volatile String phase = "";
   private String lastStorage;
 
   public ExchangeWatcher(LocalCluster cluster, History history, Duration interval) {
     this.cluster = cluster;
     this.history = history;
     this.interval = interval;
+  }
+
+  /** The halts in force at the last look ("market" or symbols), for the progress line. */
+  public List<String> halted() {
+    return halted;
+  }
+
+  /** The schedule's phase at the last look; empty when the schedule is off. */
+  public String phase() {
+    return phase;
   }
 
   public void start() {
@@ -82,6 +94,8 @@ public final class ExchangeWatcher implements AutoCloseable {
     String phase = s.path("schedule").path("phase").asText("");
     boolean confirmed = s.path("confirmed").asBoolean(false);
     long generation = s.path("generation").asLong();
+    halted = List.copyOf(inForce);
+    phase = s.path("schedule").path("on").asBoolean(false) ? s.path("schedule").path("phase").asText("") : "";
     String key = inForce + "|" + confirmed + "|" + generation + "|" + phase;
     if (key.equals(lastMarket)) {
       return;

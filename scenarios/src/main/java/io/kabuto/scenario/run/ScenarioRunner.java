@@ -282,7 +282,7 @@ public final class ScenarioRunner {
       var rec = stats.recovering();
       List<String> halted = exchange.halted();
       out.printf(Locale.ROOT, "[%6.1fs] %s%s  orders/s %5.1f  answered %d  unanswered %d  refused %d  faults %d/%d%s%s%n",
-          (now - origin) / 1e9, SimTime.format(clock.now()), exchange.phase().isEmpty() ? "" : " " + exchange.phase(),
+          (now - origin) / 1e9, SimTime.format(clock.now()), scenario.clock().schedule() && !exchange.phase().isEmpty() ? " " + exchange.phase() : "",
           rate, stats.answered.get(), stats.unanswered.get(),
           stats.refused.get(), stats.faultsDone.get(), scenario.faults().size(),
           rec.isEmpty() ? "" : "  recovering: " + String.join(",", rec),

@@ -48,7 +48,7 @@ public final class ExchangeWatcher implements AutoCloseable {
     return halted;
   }
 
-  /** The schedule's phase at the last look; empty when the schedule is off. */
+  /** The schedule's phase at the last look (what the books are in only when the schedule is on). */
   public String phase() {
     return phase;
   }
@@ -95,7 +95,7 @@ public final class ExchangeWatcher implements AutoCloseable {
     boolean confirmed = s.path("confirmed").asBoolean(false);
     long generation = s.path("generation").asLong();
     halted = List.copyOf(inForce);
-    phase = s.path("schedule").path("on").asBoolean(false) ? s.path("schedule").path("phase").asText("") : "";
+    phase = s.path("schedule").path("phase").asText("");
     String key = inForce + "|" + confirmed + "|" + generation + "|" + phase;
     if (key.equals(lastMarket)) {
       return;

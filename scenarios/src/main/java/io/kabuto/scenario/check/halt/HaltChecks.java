@@ -144,7 +144,9 @@ public final class HaltChecks {
         refused++;
       }
     }
-    return f.verdict("no-execution-while-halted", windows.size() + " confirmed halts; " + refused
+    // a scope can show several windows: the watcher may ask a node that has not seen the halt yet
+    List<String> scopes = windows.stream().map(HaltWindows.Window::scope).distinct().sorted().toList();
+    return f.verdict("no-execution-while-halted", "halts of " + String.join(", ", scopes) + " confirmed; " + refused
         + " orders sent meanwhile, all refused with MARKET_HALTED, none executed");
   }
 

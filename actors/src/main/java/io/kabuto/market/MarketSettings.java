@@ -10,7 +10,8 @@ import java.util.Locale;
 public record MarketSettings(boolean schedule, boolean scenarioClock, long clockStart, double speed,
     ZoneId zone, Duration tickInterval, int reconcileEvery, Duration confirmTimeout,
     Duration ackTimeout, Duration bookUnavailableHaltAfter, Duration storageQuorumLostHaltAfter,
-    Duration resumeAfterHealthy, Duration probeInterval, Duration probeTimeout) {
+    Duration resumeAfterHealthy, Duration probeInterval, Duration probeTimeout,
+    java.nio.file.Path epochFile) {
 
   public static MarketSettings fromConfig(Config root) {
     Config c = root.getConfig("kabuto.market");
@@ -33,6 +34,7 @@ public record MarketSettings(boolean schedule, boolean scenarioClock, long clock
         c.getDuration("rules.book-unavailable-halt-after"),
         c.getDuration("rules.storage-quorum-lost-halt-after"),
         c.getDuration("rules.resume-after-healthy"), c.getDuration("rules.probe-interval"),
-        c.getDuration("rules.probe-timeout"));
+        c.getDuration("rules.probe-timeout"),
+        c.getString("clock.epoch-file").isBlank() ? null : java.nio.file.Path.of(c.getString("clock.epoch-file")));
   }
 }

@@ -36,13 +36,14 @@ public final class ScenarioLoader {
   static final Set<String> TOP_KEYS = Set.of("name", "description", "seed", "topology", "config",
       "symbols", "clock", "brokers", "faults", "expectations");
   static final Set<String> SYMBOL_KEYS = Set.of("base-price", "tick-table", "lot-size");
-  static final Set<String> CLOCK_KEYS = Set.of("start", "end", "speed");
+  static final Set<String> CLOCK_KEYS = Set.of("start", "end", "speed", "schedule");
   static final Set<String> BROKER_KEYS = Set.of("kind", "count", "rate", "symbols", "on-failure",
       "quantity-lots");
   static final Set<String> FAULT_KEYS = Set.of("at", "action", "node", "groups", "symbol", "fault",
       "millis", "reason");
   static final Set<String> EXPECT_KEYS = Set.of("invariants", "recovery-seconds",
-      "max-unanswered-per-fault");
+      "max-unanswered-per-fault", "market-halt");
+  static final Set<String> HALT_KEYS = Set.of("after-step", "within-seconds");
   static final Set<String> STORAGE_FAULTS = Set.of("HANG", "PANIC", "CRASH", "SLOW_DISK",
       "FULL_DISK", "CLEAR");
   /** Kinds and actions issue 6 names that the runner does not simulate yet. */
@@ -101,8 +102,9 @@ public final class ScenarioLoader {
     List<BrokerPopulation> brokers = brokers(c, symbols);
     List<FaultStep> faults = faults(c, clock, topology, symbols);
     Expectations expectations = expectations(c);
+    HaltExpectation halt = marketHalt(c, faults);
     return new Scenario(path, name, description, seed, topology, overrides, symbols, clock, brokers,
-        faults, expectations);
+        faults, expectations, halt);
   }
 
   // ---------------------------------------------------------------- sections
@@ -197,7 +199,16 @@ public final class ScenarioLoader {
             "e.g. speed = 300 runs 08:00-15:30 in 90 s");
       }
     }
-    return new ClockSpec(start, end, speed);
+    boolean schedule = false;
+    if (k.hasPath("schedule")) {
+      try {
+        schedule = k.getBoolean("schedule");
+      } catch (ConfigException.WrongType e) {
+        throw err("clock.schedule", "must be on or off, got " + k.getValue("schedule").render(),
+            "write schedule = on to run the TSE day (pre-open, itayose, lunch break, close) on this clock");
+      }
+    }
+    return new ClockSpec(start, end, speed, schedule);
   }
 
   private List<BrokerPopulation> brokers(Config c, Map<String, SymbolSpec> symbols) {
@@ -424,6 +435,38 @@ public final class ScenarioLoader {
     int unanswered = e.hasPath("max-unanswered-per-fault")
         ? (int) longValue(e, "max-unanswered-per-fault", "expectations.") : -1;
     return new Expectations(Set.copyOf(inv), recovery, unanswered);
+  }
+
+  private HaltExpectation marketHalt(Config c, List<FaultStep> faults) {
+    String p = "expectations.market-halt";
+    if (!c.hasPath(p)) {
+      return HaltExpectation.ANY;
+    }
+    ConfigValue v = c.getValue(p);
+    if (v.valueType() == ConfigValueType.STRING) {
+      String w = c.getString(p);
+      if (w.equals("never")) {
+        return HaltExpectation.NEVER;
+      }
+      if (w.equals("any")) {
+        return HaltExpectation.ANY;
+      }
+    } else if (v.valueType() == ConfigValueType.OBJECT) {
+      Config h = c.getConfig(p);
+      onlyKeys(h, p + ".", HALT_KEYS);
+      int step = (int) longValue(h, "after-step", p + ".");
+      if (step < 1 || step > faults.size()) {
+        throw err(p + ".after-step", "no fault step " + step + " (the file has " + faults.size() + ")",
+            "give the number (from 1) of the fault step the halt must follow");
+      }
+      double within = number(h, "within-seconds", p + ".");
+      if (!(within > 0)) {
+        throw err(p + ".within-seconds", "must be above 0", "e.g. within-seconds = 30");
+      }
+      return new HaltExpectation(HaltExpectation.Kind.WITHIN, step, within);
+    }
+    throw err(p, "must be never, any, or { after-step = N, within-seconds = S }, got " + v.render(),
+        "write market-halt = never, or market-halt { after-step = 1, within-seconds = 30 }");
   }
 
   // ---------------------------------------------------------------- typed access with errors

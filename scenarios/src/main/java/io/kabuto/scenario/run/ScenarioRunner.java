@@ -12,6 +12,9 @@ import io.kabuto.scenario.broker.OrderFlow;
 import io.kabuto.scenario.broker.Roster;
 import io.kabuto.scenario.check.CheckResult;
 import io.kabuto.scenario.check.Checker;
+import io.kabuto.scenario.check.Verdict;
+import io.kabuto.scenario.check.halt.HaltChecks;
+import io.kabuto.scenario.watch.ExchangeWatcher;
 import io.kabuto.scenario.history.ClusterWatcher;
 import io.kabuto.scenario.history.History;
 import io.kabuto.scenario.model.Scenario;
@@ -70,6 +73,7 @@ public final class ScenarioRunner {
     boolean started = options.attachRunDir() == null;
     if (started) {
       Topology t = nodeTopology(brokers);
+      Files.deleteIfExists(epochFile()); // a clock from an earlier run in this directory
       out.println("starting the " + t.name() + " cluster (" + t.nodes().size() + " nodes) in "
           + options.out().resolve("cluster"));
       cluster = LocalCluster.up(options.out().resolve("cluster"), t, quiet(), Duration.ofSeconds(180));
@@ -96,6 +100,7 @@ public final class ScenarioRunner {
   Topology nodeTopology(List<BrokerId> brokers) {
     Topology t = scenario.topology();
     StringBuilder extra = new StringBuilder(t.nodeConfig()).append("\n# scenario ").append(scenario.name()).append('\n');
+    extra.append(marketClockConfig());
     extra.append(scenario.configOverrides()).append('\n');
     for (SymbolSpec s : scenario.symbols().values()) {
       extra.append("kabuto.book.symbols.\"").append(s.symbol()).append("\" { base-price = \"")
@@ -104,6 +109,30 @@ public final class ScenarioRunner {
     }
     extra.append(Roster.participantsConfig(brokers));
     return new Topology(t.name(), t.nodes(), t.seeds(), extra.toString());
+  }
+
+  /** The file the nodes' market clocks read the day's start instant from (kabuto.market.clock). */
+  Path epochFile() {
+    return options.out().resolve("cluster").resolve("clock-epoch");
+  }
+
+  /**
+   * The nodes' market clock is the scenario's: same start and speed, started by the epoch file the
+   * runner writes when the day begins, so the schedule's boundaries fall at the simulated times the
+   * brokers and the faults use (and do not restart when the supervisor moves).
+   */
+  String marketClockConfig() {
+    return "kabuto.market.schedule = " + (scenario.clock().schedule() ? "on" : "off") + "\n"
+        + "kabuto.market.clock { mode = scenario, start = \"" + SimTime.format(scenario.clock().start())
+        + "\", speed = " + scenario.clock().speed() + ", epoch-file = \""
+        + epochFile().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\" }\n";
+  }
+
+  private void writeEpoch(long epochMillis) throws IOException {
+    Path tmp = epochFile().resolveSibling("clock-epoch.tmp");
+    Files.writeString(tmp, Long.toString(epochMillis));
+    Files.move(tmp, epochFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private Outcome runOn(LocalCluster cluster, List<BrokerId> brokers) throws IOException, InterruptedException {
@@ -137,6 +166,8 @@ public final class ScenarioRunner {
 
       ClusterWatcher watcher = new ClusterWatcher(cluster, history, Duration.ofMillis(500));
       watcher.start();
+      ExchangeWatcher exchange = new ExchangeWatcher(cluster, history, Duration.ofMillis(500));
+      exchange.start();
       waitForPlacement(watcher);
       // ClOrdIDs must be new to the exchange: a cluster we attach to may have seen this seed before
       String tag = "s" + scenario.seed() + (options.attachRunDir() == null ? ""
@@ -151,13 +182,17 @@ public final class ScenarioRunner {
           scenario.name(), SimTime.format(scenario.clock().start()), SimTime.format(scenario.clock().end()),
           scenario.clock().speed(), scenario.clock().wallDuration().toSeconds(), scenario.seed(), brokers.size(),
           scenario.faults().size());
+      long epoch = System.currentTimeMillis();
       clock.start();
+      if (options.attachRunDir() == null) {
+        writeEpoch(epoch); // the nodes' schedule starts now too
+      }
       List<Thread> threads = new ArrayList<>();
       for (BrokerLoop l : loops) {
         threads.add(start("broker-" + l.broker().name(), l));
       }
       Thread nemesisThread = start("nemesis", nemesis);
-      progressUntilOver(clock, stats, origin);
+      progressUntilOver(clock, stats, origin, exchange);
 
       nemesis.stop();
       nemesisThread.join(TimeUnit.SECONDS.toMillis(150));
@@ -172,11 +207,16 @@ public final class ScenarioRunner {
       out.println("the day is over: looking up every order and book for the checker");
       finalLookups(client, history, brokers, baseline);
       watcher.close();
+      exchange.close();
       ObjectNode endLine = history.line("run");
       endLine.put("phase", "end");
       history.append(endLine);
       history.flush();
       result = Checker.check(history.lines(), scenario.expectations());
+      List<Verdict> verdicts = new ArrayList<>(result.verdicts());
+      verdicts.addAll(HaltChecks.check(history.lines(), scenario.marketHalt(),
+          scenario.expectations().recoverySeconds()));
+      result = new CheckResult(List.copyOf(verdicts), result.recoveries());
       Path summary = options.out().resolve("summary.json");
       SummaryJson.write(summary, scenario, result, history.lines());
       Path report = options.out().resolve("report.html");
@@ -228,7 +268,8 @@ public final class ScenarioRunner {
     }
   }
 
-  private void progressUntilOver(SimClock clock, LiveStats stats, long origin) throws InterruptedException {
+  private void progressUntilOver(SimClock clock, LiveStats stats, long origin, ExchangeWatcher exchange)
+      throws InterruptedException {
     long lastSent = 0;
     long lastT = System.nanoTime();
     while (!clock.over()) {
@@ -239,10 +280,13 @@ public final class ScenarioRunner {
       lastSent = sent;
       lastT = now;
       var rec = stats.recovering();
-      out.printf(Locale.ROOT, "[%6.1fs] %s  orders/s %5.1f  answered %d  unanswered %d  refused %d  faults %d/%d%s%n",
-          (now - origin) / 1e9, SimTime.format(clock.now()), rate, stats.answered.get(), stats.unanswered.get(),
+      List<String> halted = exchange.halted();
+      out.printf(Locale.ROOT, "[%6.1fs] %s%s  orders/s %5.1f  answered %d  unanswered %d  refused %d  faults %d/%d%s%s%n",
+          (now - origin) / 1e9, SimTime.format(clock.now()), scenario.clock().schedule() && !exchange.phase().isEmpty() ? " " + exchange.phase() : "",
+          rate, stats.answered.get(), stats.unanswered.get(),
           stats.refused.get(), stats.faultsDone.get(), scenario.faults().size(),
-          rec.isEmpty() ? "" : "  recovering: " + String.join(",", rec));
+          rec.isEmpty() ? "" : "  recovering: " + String.join(",", rec),
+          halted.isEmpty() ? "" : "  HALTED: " + String.join(",", halted));
     }
   }
 

@@ -91,11 +91,13 @@ public final class GatewayClient {
   }
 
   /**
-   * GET /orders/{clOrdId}: the order's state now (the final lookups). A gateway node knows only
-   * the ClOrdIDs it took since it started, so ask the one that took the order.
+   * GET /orders/{clOrdId}?symbol=S: the order's state now (the final lookups). With the symbol,
+   * any gateway node can look the order up, also one restarted since it took the order.
    */
-  public Outcome lookup(BrokerId broker, String clOrdId, URI gw) {
-    return call(HttpRequest.newBuilder(gw.resolve("/orders/" + enc(clOrdId))).GET(), broker.token());
+  public Outcome lookup(BrokerId broker, String clOrdId, String symbol, URI gw) {
+    String q = symbol == null || symbol.isEmpty() ? "" : "?symbol=" + enc(symbol);
+    return call(HttpRequest.newBuilder(gw.resolve("/orders/" + enc(clOrdId) + q)).GET(),
+        broker.token());
   }
 
   /** GET /books/{symbol}/depth?levels=1 with any participant's token: volume and trade count. */

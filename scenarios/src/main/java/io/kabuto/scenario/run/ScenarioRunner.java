@@ -13,6 +13,7 @@ import io.kabuto.scenario.broker.Roster;
 import io.kabuto.scenario.check.CheckResult;
 import io.kabuto.scenario.check.Checker;
 import io.kabuto.scenario.check.Verdict;
+import io.kabuto.scenario.check.FinalState;
 import io.kabuto.scenario.check.halt.HaltChecks;
 import io.kabuto.scenario.watch.ExchangeWatcher;
 import io.kabuto.scenario.history.ClusterWatcher;
@@ -212,7 +213,10 @@ public final class ScenarioRunner {
       endLine.put("phase", "end");
       history.append(endLine);
       history.flush();
-      result = Checker.check(history.lines(), scenario.expectations());
+      // While the cluster is still up: the feeds over HTTP and copies of the replicas' journals.
+      FinalState fin = FinalState.collect(cluster, gateways, brokers.get(0).token(),
+          scenario.symbols().keySet());
+      result = Checker.check(history.lines(), scenario.expectations(), fin);
       List<Verdict> verdicts = new ArrayList<>(result.verdicts());
       verdicts.addAll(HaltChecks.check(history.lines(), scenario.marketHalt(),
           scenario.expectations().recoverySeconds()));
@@ -299,6 +303,7 @@ public final class ScenarioRunner {
     Map<String, BrokerId> toLookUp = new LinkedHashMap<>();
     Map<String, String> gatewayOf = new HashMap<>();
     Map<Long, String> invokeGateway = new HashMap<>();
+    Map<String, String> symbolOf = new HashMap<>();
     for (JsonNode l : history.lines()) {
       String key = l.path("broker").asText() + "\u0000" + l.path("clOrdId").asText();
       if (!"new".equals(l.path("op").asText())) {
@@ -306,6 +311,7 @@ public final class ScenarioRunner {
       }
       if ("invoke".equals(l.path("type").asText())) {
         toLookUp.putIfAbsent(key, byName.get(l.path("broker").asText()));
+        symbolOf.putIfAbsent(key, l.path("symbol").asText(null));
         invokeGateway.put(l.path("seq").asLong(), l.path("gw").asText());
         if (!gatewayOf.containsKey(key + "\u0000acked")) {
           gatewayOf.put(key, l.path("gw").asText());
@@ -322,10 +328,11 @@ public final class ScenarioRunner {
       String clOrdId = e.getKey().substring(e.getKey().indexOf('\u0000') + 1);
       BrokerId b = e.getValue();
       URI gw = URI.create(gatewayOf.get(e.getKey()));
+      String symbol = symbolOf.get(e.getKey());
       done.add(pool.submit(() -> {
         GatewayClient.Outcome o = null;
         for (int attempt = 0; attempt < 3 && (o == null || o.unavailable()); attempt++) {
-          o = client.lookup(b, clOrdId, gw);
+          o = client.lookup(b, clOrdId, symbol, gw);
         }
         ObjectNode l = history.line("final-order");
         l.put("broker", b.name());

@@ -87,12 +87,12 @@ class TseLegacyE2ETest {
     assertEquals(Verdict.Status.FAIL, storage.status());
     assertTrue(storage.summary().contains("no takeover"), "the checker says why: " + storage.summary());
     assertEquals(Verdict.Status.FAIL, v.get("recovery-time").status(), "no trading after the halt");
-    for (String safe : List.of("market-halt", "no-execution-while-halted", "no-lost-ack", "no-overfill",
+    for (String safe : List.of("market-halt", "halted-orders-refused", "no-lost-ack", "no-overfill",
         "no-duplicate-execution", "resends-never-duplicate", "faults-applied")) {
       assertEquals(Verdict.Status.PASS, v.get(safe).status(), safe + ": " + v.get(safe).summary());
     }
-    assertTrue(v.get("no-execution-while-halted").summary().matches("halts of .* confirmed; [1-9]\\d* orders .*"),
-        "orders were refused during the halt: " + v.get("no-execution-while-halted").summary());
+    assertTrue(v.get("halted-orders-refused").summary().matches("halts of .* confirmed; [1-9]\\d* orders .*"),
+        "orders were refused during the halt: " + v.get("halted-orders-refused").summary());
     for (int p : ports) {
       assertTrue(ScenarioRunE2ETest.free(p), "port " + p + " released: the cluster was stopped");
     }

@@ -103,7 +103,7 @@ public final class HaltChecks {
   static Verdict noExecutionWhileHalted(List<JsonNode> history, List<HaltWindows.Window> windows) {
     Found f = new Found();
     if (windows.isEmpty()) {
-      return Verdict.pass("no-execution-while-halted", "no halt was confirmed during the run");
+      return Verdict.pass("halted-orders-refused", "no halt was confirmed during the run");
     }
     Map<String, Long> firstSent = new HashMap<>();
     Map<Long, JsonNode> invokes = new HashMap<>();
@@ -146,7 +146,7 @@ public final class HaltChecks {
     }
     // a scope can show several windows: the watcher may ask a node that has not seen the halt yet
     List<String> scopes = windows.stream().map(HaltWindows.Window::scope).distinct().sorted().toList();
-    return f.verdict("no-execution-while-halted", "halts of " + String.join(", ", scopes) + " confirmed; " + refused
+    return f.verdict("halted-orders-refused", "halts of " + String.join(", ", scopes) + " confirmed; " + refused
         + " orders sent meanwhile, all refused with MARKET_HALTED, none executed");
   }
 

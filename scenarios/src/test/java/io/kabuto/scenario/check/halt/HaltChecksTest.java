@@ -111,9 +111,9 @@ class HaltChecksTest {
     assertTrue(storage.summary().contains("the standby of the legacy pair never became active"), storage.summary());
     assertEquals(Verdict.Status.PASS, v.get("market-halt").status(), v.get("market-halt").summary());
     assertTrue(v.get("market-halt").summary().contains("11.5 s after step 1"), v.get("market-halt").summary());
-    assertEquals(Verdict.Status.PASS, v.get("no-execution-while-halted").status());
-    assertTrue(v.get("no-execution-while-halted").summary().contains("1 orders sent meanwhile"),
-        v.get("no-execution-while-halted").summary());
+    assertEquals(Verdict.Status.PASS, v.get("halted-orders-refused").status());
+    assertTrue(v.get("halted-orders-refused").summary().contains("1 orders sent meanwhile"),
+        v.get("halted-orders-refused").summary());
   }
 
   @Test
@@ -126,7 +126,7 @@ class HaltChecksTest {
     Map<String, Verdict> v = check(HaltExpectation.NEVER);
     assertEquals(Verdict.Status.PASS, v.get("storage-failover").status(), v.get("storage-failover").summary());
     assertEquals(Verdict.Status.PASS, v.get("market-halt").status());
-    assertEquals(Verdict.Status.PASS, v.get("no-execution-while-halted").status());
+    assertEquals(Verdict.Status.PASS, v.get("halted-orders-refused").status());
   }
 
   @Test
@@ -164,14 +164,14 @@ class HaltChecksTest {
   void anOrderAcceptedOrExecutedDuringAConfirmedHaltFails() {
     market(0, true, "market");
     order(100, "x", "7203", 200, null, "ACCEPTED");
-    Verdict accepted = check(HaltExpectation.ANY).get("no-execution-while-halted");
+    Verdict accepted = check(HaltExpectation.ANY).get("halted-orders-refused");
     assertEquals(Verdict.Status.FAIL, accepted.status());
     assertTrue(accepted.summary().contains("accepted (it must be refused with MARKET_HALTED)"), accepted.summary());
 
     h.clear();
     market(0, true, "7203");
     order(100, "y", "7203", 422, "INVALID", "TRADE");
-    Verdict traded = check(HaltExpectation.ANY).get("no-execution-while-halted");
+    Verdict traded = check(HaltExpectation.ANY).get("halted-orders-refused");
     assertEquals(Verdict.Status.FAIL, traded.status());
     assertTrue(traded.summary().contains("and executed"), traded.summary());
   }
@@ -183,6 +183,6 @@ class HaltChecksTest {
     market(200, true, "7203");
     market(300, true); // resumed
     order(400, "b", "7203", 200, null, "TRADE");
-    assertEquals(Verdict.Status.PASS, check(HaltExpectation.ANY).get("no-execution-while-halted").status());
+    assertEquals(Verdict.Status.PASS, check(HaltExpectation.ANY).get("halted-orders-refused").status());
   }
 }

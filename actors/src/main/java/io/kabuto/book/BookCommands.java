@@ -93,8 +93,10 @@ final class BookCommands {
    *
    * <p>If the book throws (a bug on this input), the core may be half-way through the write, so
    * no command of it may be acknowledged: every one is rejected (the one that failed with the
-   * error; the others as not carried out, to be sent again) and the book stops and recovers from
-   * its journal (its front starts it again). The failing command is rejected, not retried.
+   * error; the others as not carried out, to be sent again) and the book fails with a {@link
+   * BookFailure}, throwing its state away. Its front restarts it (with backoff) and it recovers
+   * from its journal; alone (no front) it stops, and sharding starts it again at the next command.
+   * The failing command is rejected, not retried.
    */
   ReplyEffect<Event, State> write(State s, List<Command> batch, long batchNumber) {
     BookBatch b = new BookBatch(s);
@@ -115,11 +117,20 @@ final class BookCommands {
                 + ") made the order book fail, so nothing of that write was kept; send it again";
         replyTo.tell(new Rejected(orderIdOf(c), Reject.INTERNAL_ERROR, why));
       }
-      return effects.stop().thenNoReply();
+      // Thrown, not stop(): restarting in place keeps the commands already in the mailbox.
+      throw new BookFailure("order book " + symbol + " failed on " + failed.getClass().getSimpleName()
+          + " and restarts from its journal", e);
     }
     return b.effect(effects, publisher, () -> {
       if (front != null && batchNumber > 0) front.tell(new BookFront.Written(incarnation, batchNumber));
     });
+  }
+
+  /** The book failed on a command; the actor must restart from its journal. */
+  static final class BookFailure extends RuntimeException {
+    BookFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   private void carryOut(BookBatch b, Command c) {

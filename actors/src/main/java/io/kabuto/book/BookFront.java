@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -40,12 +41,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * whose order id is already in it (its idempotency memory is only updated after the write) and
  * a SetPhase, Clock or BustTrade is written alone (they read or start the day's memory).
  *
- * <p><b>Failures.</b> A failed write restarts the book inside (with backoff) and it recovers from
- * the journal; it tells the front when recovery is complete, and the write that was in flight is
- * then known lost: none of its commands was answered, the clients retry with the same order ids.
- * If the book stops (a command made the core throw: the whole write was rejected) or fails, the
- * front starts a new one, after a growing backoff if that keeps happening, and the queued
- * commands go to it. So a command is answered after its write or not at all, never before.
+ * <p><b>Failures.</b> A failed write, and a command that makes the core throw (the whole write is
+ * then rejected), restart the book in place with backoff, and it recovers from the journal; it
+ * tells the front when recovery is complete, and the write that was in flight is then known
+ * lost: none of its commands was acknowledged, the clients retry with the same order ids.
+ * Commands already in the book's mailbox survive a restart. If the book stops for any other
+ * reason (a write the journal rejects), the front starts a new one, after a growing backoff if
+ * that keeps happening, and the queued writes go to it; reads the stopped book held are lost
+ * (their senders time out). So a command is answered after its write or not at all, never
+ * before.
  * The queue holds at most {@code pekko.persistence.typed.stash-capacity} commands, as the
  * book's own stash would; beyond that commands are dropped (logged), and the clients time out.
  */
@@ -176,8 +180,12 @@ final class BookFront extends AbstractBehavior<Object> {
   private void spawnBook() {
     incarnation++;
     ActorRef<Note> self = getContext().getSelf().narrow();
-    book = getContext().spawn(OrderBook.create(symbol, settings, self, incarnation), "journal-" + incarnation,
-        DispatcherSelector.sameAsParent());
+    // A command that makes the core throw fails the book (see BookCommands#write): restart it in
+    // place, so that the commands already in its mailbox are carried out after its recovery.
+    Behavior<Command> journaled = Behaviors.supervise(OrderBook.create(symbol, settings, self, incarnation))
+        .onFailure(BookCommands.BookFailure.class, SupervisorStrategy.restartWithBackoff(
+            settings.minBackoff(), settings.maxBackoff(), settings.randomFactor()));
+    book = getContext().spawn(journaled, "journal-" + incarnation, DispatcherSelector.sameAsParent());
     getContext().watch(book);
   }
 

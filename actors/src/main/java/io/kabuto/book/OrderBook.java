@@ -508,6 +508,14 @@ public final class OrderBook
         new OrderBook(ctx, symbol, BookSettings.fromConfig(ctx.getSystem().settings().config()), null, 0));
   }
 
+  /**
+   * The book of {@code symbol} as the sharded entity runs it: behind its {@link BookFront}, which
+   * batches writes (benchmarks and tests that compare {@code max-batch} settings).
+   */
+  public static Behavior<Command> createBatching(String symbol, BookSettings settings) {
+    return BookFront.create(symbol, settings);
+  }
+
   /** {@link #create(String)} with explicit settings (tests). */
   public static Behavior<Command> create(String symbol, BookSettings settings) {
     return Behaviors.setup(ctx -> new OrderBook(ctx, symbol, settings, null, 0));

@@ -58,15 +58,16 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <ul>
  *   <li>The command handler runs the core on the live book; the core returns exactly the events
- *       of the transition it made. They are persisted as one {@link Applied} event carrying a
- *       sequence number ({@code seq}) and the handler records that the book already reflects it
- *       ({@link State#bookSeq} = seq).
+ *       of the transition it made. They are persisted as one {@link Applied} event per command,
+ *       carrying a sequence number ({@code seq}), and the handler records that the book already
+ *       reflects them ({@link State#bookSeq} = the write's last seq).
  *   <li>The event handler applies {@link Applied} to the book with {@link
  *       LimitOrderBook#apply(BookEvents)} only if the book does not reflect it yet ({@code
- *       event.seq == bookSeq + 1}: recovery). On the live path ({@code event.seq == bookSeq})
- *       it leaves the book alone. Anything else is a gap and fails loudly. Everything outside
- *       the core (sequence, idempotency memory, order statuses) is updated by the event handler
- *       only, on both paths, from the event alone.
+ *       bookSeq == seq}: recovery). On the live path ({@code seq < event.seq <= bookSeq}) it
+ *       leaves the book alone. The event must always be the next one ({@code seq + 1}); anything
+ *       else is a gap and fails loudly. Everything outside the core (sequence, idempotency
+ *       memory, order statuses) is updated by the event handler only, on both paths, from the
+ *       event alone.
  * </ul>
  *
  * This is safe because the core is deterministic and event-sourced itself: its commands change
@@ -74,16 +75,33 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * rebuilds the same book (same {@link LimitOrderBook#stateHash()}). So the state after the live
  * path and the state after replaying the journal are equal by construction; the tests check it.
  *
+ * <p><b>Batched writes.</b> Pekko holds every command while a write is in flight, and a write
+ * to the replicated journal waits for a majority of fsyncs, so a book writing one command at a
+ * time carries out at most one command per write latency (a few hundred a second). The sharded
+ * entity is therefore a {@link BookFront}: it queues the write commands that arrive while a
+ * write is in flight and hands them to this behavior as one {@link Batch} (at most {@code
+ * kabuto.book.max-batch}). The command handler runs them one after the other on the live book
+ * ({@link BookBatch}) and persists their {@link Applied} events, consecutive seqs in command
+ * order, in ONE atomic journal write; every reply and publication goes out after that write, in
+ * command order. The parts outside the core lag behind the book within a batch (the event
+ * handler updates them after the write), so the front never puts two PlaceOrders with one id
+ * into a batch (the second must see the first in the memory) and writes a SetPhase, Clock or
+ * BustTrade alone. Snapshots ({@code snapshotEvery}) are taken after the whole write, of the
+ * state after its last event. Sent here directly (tests, tools: {@link #create(String)}), a write
+ * command is a write of its own.
+ *
  * <p><b>Persist failure.</b> The command handler has mutated the book before the write is
  * acknowledged. If the journal write fails, Pekko stops the behavior and restarts it with backoff
- * ({@link #onPersistFailure}; a rejected write stops it and sharding starts it again). The
+ * ({@link #onPersistFailure}; a rejected write stops it and its front starts a new one). The
  * restart throws the mutated {@link State} away and recovers from the snapshot store and journal,
- * i.e. exactly the acknowledged state; the failed command never got a reply, so the client
- * retries it and, with its order id, gets one order. The one trap: Pekko evaluates {@link
+ * i.e. exactly the acknowledged state; no command of the failed write got a reply, so the
+ * clients retry them and, with their order ids, get one order each. If the core throws on a
+ * command, every command of its write is rejected ({@link Reject#INTERNAL_ERROR}) and the
+ * behavior fails and restarts the same way. The one trap: Pekko evaluates {@link
  * #emptyState()} once per actor and reuses that object for every restart, so the empty state must
- * never be mutated. It is an immutable sentinel ({@code book == null}); the first command of a
- * new book runs the core on a scratch book and persists {@link Opened} + {@link Applied}, and the
- * event handler builds the real {@link State} from those events (the replay path, once).
+ * never be mutated. It is an immutable sentinel ({@code book == null}); the first write of a new
+ * book runs the core on a scratch book and persists {@link Opened} + its {@link Applied} events,
+ * and the event handler builds the real {@link State} from those events (the replay path, once).
  *
  * <p><b>Rules come from the journal.</b> {@link Opened} records the {@link BookRules} the book
  * was opened with. Replay uses them, not today's config, because events only make sense on the
@@ -97,7 +115,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * orders are not remembered: re-sending one is evaluated afresh. The memory is rebuilt from the
  * events on replay and is part of snapshots, so a retry after a crash gets the same answer.
  *
- * <p><b>Replies</b> are sent only after the events are persisted. A command the core rejects
+ * <p><b>Replies</b> are sent only after the events are persisted (the whole batch's). A command the core rejects
  * persists nothing, except that the core first advances its clock, which may step a special quote
  * (and trade); those events are persisted before the {@link Rejected} reply.
  *

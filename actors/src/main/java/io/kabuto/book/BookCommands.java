@@ -69,44 +69,110 @@ final class BookCommands {
   private final BookEvents out = new BookEvents(256);
   /** The newest {@link MarketHalt} this incarnation was sent (in memory only), or null. */
   private MarketGate.Halt told;
+  /** The front that batches this book's writes (told when each is done), or null without one. */
+  private final ActorRef<BookFront.Note> front;
+  private final int incarnation;
 
   BookCommands(ActorContext<Command> ctx, String symbol, BookSettings settings,
-      EffectFactories<Event, State> effects, MarketGate marketGate, BookPublisher publisher) {
+      EffectFactories<Event, State> effects, MarketGate marketGate, BookPublisher publisher,
+      ActorRef<BookFront.Note> front, int incarnation) {
     this.ctx = ctx;
     this.symbol = symbol;
     this.settings = settings;
     this.effects = effects;
     this.marketGate = marketGate;
     this.publisher = publisher;
+    this.front = front;
+    this.incarnation = incarnation;
   }
 
   /**
-   * Runs a command that may change the book. If the book throws (a bug on this input), the core
-   * may be half-way through the command, so the book stops and recovers from its journal (the
-   * listed-books waker or the next command restarts it); the command is rejected, not retried.
+   * Carries out the commands of one journal write ({@code batch} numbers it for the {@link
+   * BookFront}, 0 without one) one after the other on the live book and persists all their events
+   * in one write; every reply goes out after it (see "Batched writes" in {@link OrderBook}).
+   *
+   * <p>If the book throws (a bug on this input), the core may be half-way through the write, so
+   * no command of it may be acknowledged: every one is rejected (the one that failed with the
+   * error; the others as not carried out, to be sent again) and the book fails with a {@link
+   * BookFailure}, throwing its state away. Its front restarts it (with backoff) and it recovers
+   * from its journal; alone (no front) it stops, and sharding starts it again at the next command.
+   * The failing command is rejected, not retried.
    */
-  ReplyEffect<Event, State> guarded(ActorRef<Response> replyTo, long id, Command c,
-      java.util.function.Supplier<ReplyEffect<Event, State>> handler) {
+  ReplyEffect<Event, State> write(State s, List<Command> batch, long batchNumber) {
+    BookBatch b = new BookBatch(s);
+    int i = 0;
     try {
-      return handler.get();
+      for (; i < batch.size(); i++) carryOut(b, batch.get(i));
     } catch (RuntimeException e) {
-      ctx.getLog().error("order book {} failed on {}; rejecting it and restarting from the journal",
-          symbol, c, e);
+      Command failed = batch.get(i);
+      ctx.getLog().error("order book {} failed on {}; rejecting the {} command(s) of its write and "
+          + "restarting from the journal", symbol, failed, batch.size(), e);
       // Told before stopping: a reply side effect after stop() would never run.
-      if (replyTo != null) {
-        replyTo.tell(new Rejected(id, Reject.INTERNAL_ERROR,
-            Reject.INTERNAL_ERROR.reason() + " (" + e + ")"));
+      for (int j = 0; j < batch.size(); j++) {
+        Command c = batch.get(j);
+        ActorRef<Response> replyTo = replyTo(c);
+        if (replyTo == null) continue;
+        String why = j == i ? Reject.INTERNAL_ERROR.reason() + " (" + e + ")"
+            : "not carried out: another command in the same journal write (" + failed.getClass().getSimpleName()
+                + ") made the order book fail, so nothing of that write was kept; send it again";
+        replyTo.tell(new Rejected(orderIdOf(c), Reject.INTERNAL_ERROR, why));
       }
-      return effects.stop().thenNoReply();
+      // Thrown, not stop(): restarting in place keeps the commands already in the mailbox.
+      throw new BookFailure("order book " + symbol + " failed on " + failed.getClass().getSimpleName()
+          + " and restarts from its journal", e);
+    }
+    return b.effect(effects, publisher, () -> {
+      if (front != null && batchNumber > 0) front.tell(new BookFront.Written(incarnation, batchNumber));
+    });
+  }
+
+  /** The book failed on a command; the actor must restart from its journal. */
+  static final class BookFailure extends RuntimeException {
+    BookFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
-  ReplyEffect<Event, State> onPlace(State s, PlaceOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
+  private void carryOut(BookBatch b, Command c) {
+    if (c instanceof PlaceOrder p) onPlace(b, p);
+    else if (c instanceof CancelOrder p) onCancel(b, p);
+    else if (c instanceof ModifyOrder p) onModify(b, p);
+    else if (c instanceof SetPhase p) onSetPhase(b, p);
+    else if (c instanceof Clock p) onClock(b, p);
+    else if (c instanceof CancelAllOf p) onCancelAll(b, p);
+    else if (c instanceof BustTrade p) onBust(b, p);
+    else throw new IllegalArgumentException("not a command that writes: " + c);
+  }
+
+  /** The order id a command is about (for its rejection), or 0. */
+  static long orderIdOf(Command c) {
+    if (c instanceof PlaceOrder p) return p.orderId();
+    if (c instanceof CancelOrder p) return p.orderId();
+    if (c instanceof ModifyOrder p) return p.orderId();
+    return 0;
+  }
+
+  private static ActorRef<Response> replyTo(Command c) {
+    if (c instanceof PlaceOrder p) return p.replyTo();
+    if (c instanceof CancelOrder p) return p.replyTo();
+    if (c instanceof ModifyOrder p) return p.replyTo();
+    if (c instanceof SetPhase p) return p.replyTo();
+    if (c instanceof Clock p) return p.replyTo();
+    if (c instanceof CancelAllOf p) return p.replyTo();
+    if (c instanceof BustTrade p) return p.replyTo();
+    return null;
+  }
+
+  private void onPlace(BookBatch b, PlaceOrder c) {
+    if (c.replyTo() == null) {
+      noReplyTo(c);
+      return;
+    }
     if (settings.crashOnQuantity() > 0 && c.qty() == settings.crashOnQuantity()) {
       throw new IllegalStateException("injected matching-engine fault on quantity " + c.qty()
           + " (kabuto.book.fault.crash-on-quantity)");
     }
+    State s = b.state();
     long id = c.orderId();
     String bad = c.orderId() <= 0 ? "order id must be positive"
         : c.participant() < 0 ? "participant must be >= 0"
@@ -116,103 +182,151 @@ final class BookCommands {
         : c.stp() == null ? "self-trade prevention is required (NONE to allow self trades)"
         : c.time() < 0 ? "time must be >= 0"
         : null;
-    if (bad != null) return reject(c.replyTo(), id, c.orderId() <= 0 ? Reject.INVALID_ORDER_ID : MALFORMED, bad);
-    if (c.qty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "quantity must be positive");
-    if (c.price() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "price must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
-
+    if (bad != null) {
+      b.reply(c.replyTo(), new Rejected(id, c.orderId() <= 0 ? Reject.INVALID_ORDER_ID : MALFORMED, bad));
+      return;
+    }
+    if (c.qty() <= 0) {
+      b.reply(c.replyTo(), new Rejected(id, Reject.INVALID_QUANTITY, "quantity must be positive"));
+      return;
+    }
+    if (c.price() < 0) {
+      b.reply(c.replyTo(), new Rejected(id, Reject.INVALID_PRICE, "price must be >= 0"));
+      return;
+    }
+    if (s.rules == null) {
+      b.reply(c.replyTo(), new Rejected(id, NO_BOOK, s.problem));
+      return;
+    }
+    // The memory is updated by the event handler, i.e. only after this write: the front never
+    // puts two PlaceOrders with one id into the same write (see BookFront), so it is current here.
     OrderMemory.Remembered known = s.memory.get(id);
     if (known != null) {
-      if (known.sameOrder(c)) return effects.reply(c.replyTo(), s.firstAnswer(id));
-      return reject(c.replyTo(), id, Reject.DUPLICATE_ORDER_ID, "order id " + id
-          + " was already used today for a different order (" + known.accepted().describe() + ")");
+      b.reply(c.replyTo(), known.sameOrder(c) ? s.firstAnswer(id) : new Rejected(id,
+          Reject.DUPLICATE_ORDER_ID, "order id " + id + " was already used today for a different order ("
+              + known.accepted().describe() + ")"));
+      return;
     }
     String halt = haltedBecause();
-    if (halt != null) return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt);
-    LimitOrderBook book = working(s);
+    if (halt != null) {
+      b.reply(c.replyTo(), new Rejected(id, Reject.MARKET_HALTED, halt));
+      return;
+    }
     out.clear();
-    Reject r = book.place(c.time(), id, c.participant(), c.side(), c.type(), c.tif(), c.price(),
+    Reject r = b.book().place(c.time(), id, c.participant(), c.side(), c.type(), c.tif(), c.price(),
         c.qty(), c.stp(), out);
-    if (r != Reject.NONE) return persistThenReply(s, c.replyTo(), NO_ORDER, st -> rejected(id, r));
-    return persistThenReply(s, c.replyTo(), id, st -> st.firstAnswer(id));
+    if (r != Reject.NONE) {
+      Rejected rej = rejected(id, r);
+      b.applied(c.replyTo(), NO_ORDER, data(out), st -> rej);
+    } else {
+      b.applied(c.replyTo(), id, data(out), st -> st.firstAnswer(id));
+    }
   }
 
-  ReplyEffect<Event, State> onCancel(State s, CancelOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
+  private void onCancel(BookBatch b, CancelOrder c) {
+    if (c.replyTo() == null) {
+      noReplyTo(c);
+      return;
+    }
+    State s = b.state();
     long id = c.orderId();
-    ReplyEffect<Event, State> bad = checkOrderRequest(c.replyTo(), id, c.participant(), c.time());
-    if (bad != null) return bad;
-    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
-    String halt = haltedBecause();
-    if (halt != null && s.book != null && s.book.specialQuoteShown() && s.book.phase() == Phase.CONTINUOUS) {
+    Rejected bad = checkOrderRequest(id, c.participant(), c.time());
+    if (bad == null && s.rules == null) bad = new Rejected(id, NO_BOOK, s.problem);
+    String halt = bad == null ? haltedBecause() : null;
+    LimitOrderBook shown = b.bookIfAny();
+    if (halt != null && shown != null && shown.specialQuoteShown() && shown.phase() == Phase.CONTINUOUS) {
       // under a special quote a cancel may rebalance the book and trade by itayose
-      return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt + "; this book shows a special "
+      bad = new Rejected(id, Reject.MARKET_HALTED, halt + "; this book shows a special "
           + "quote, where a cancel could trigger an itayose: cancel after the resume");
     }
-    LimitOrderBook book = working(s);
+    if (bad != null) {
+      b.reply(c.replyTo(), bad);
+      return;
+    }
     out.clear();
-    Reject r = book.cancel(c.time(), id, c.participant(), out);
-    return orderReply(s, c.replyTo(), id, r);
+    Reject r = b.book().cancel(c.time(), id, c.participant(), out);
+    orderReply(b, c.replyTo(), id, r);
   }
 
   /** The checks cancel and modify share; null when the request is well formed. */
-  private ReplyEffect<Event, State> checkOrderRequest(ActorRef<Response> replyTo, long id,
-      int participant, long time) {
-    if (id <= 0) return reject(replyTo, id, Reject.INVALID_ORDER_ID, "order id must be positive");
+  private static Rejected checkOrderRequest(long id, int participant, long time) {
+    if (id <= 0) return new Rejected(id, Reject.INVALID_ORDER_ID, "order id must be positive");
     if (participant < LimitOrderBook.ANY_PARTICIPANT) {
-      return reject(replyTo, id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
+      return new Rejected(id, MALFORMED, "participant must be >= 0 (or -1 for an operator)");
     }
-    if (time < 0) return reject(replyTo, id, MALFORMED, "time must be >= 0");
+    if (time < 0) return new Rejected(id, MALFORMED, "time must be >= 0");
     return null;
   }
 
-  ReplyEffect<Event, State> onModify(State s, ModifyOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
+  private void onModify(BookBatch b, ModifyOrder c) {
+    if (c.replyTo() == null) {
+      noReplyTo(c);
+      return;
+    }
+    State s = b.state();
     long id = c.orderId();
-    ReplyEffect<Event, State> bad = checkOrderRequest(c.replyTo(), id, c.participant(), c.time());
-    if (bad != null) return bad;
-    if (c.newQty() <= 0) return reject(c.replyTo(), id, Reject.INVALID_QUANTITY, "new quantity must be positive");
-    if (c.newPrice() < 0) return reject(c.replyTo(), id, Reject.INVALID_PRICE, "new price must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), id, NO_BOOK, s.problem);
-    String halt = haltedBecause();
-    if (halt != null) return reject(c.replyTo(), id, Reject.MARKET_HALTED, halt);
-    LimitOrderBook book = working(s);
+    Rejected bad = checkOrderRequest(id, c.participant(), c.time());
+    if (bad == null && c.newQty() <= 0) bad = new Rejected(id, Reject.INVALID_QUANTITY, "new quantity must be positive");
+    if (bad == null && c.newPrice() < 0) bad = new Rejected(id, Reject.INVALID_PRICE, "new price must be >= 0");
+    if (bad == null && s.rules == null) bad = new Rejected(id, NO_BOOK, s.problem);
+    String halt = bad == null ? haltedBecause() : null;
+    if (halt != null) bad = new Rejected(id, Reject.MARKET_HALTED, halt);
+    if (bad != null) {
+      b.reply(c.replyTo(), bad);
+      return;
+    }
     out.clear();
-    Reject r = book.modify(c.time(), id, c.participant(), c.newPrice(), c.newQty(), out);
-    return orderReply(s, c.replyTo(), id, r);
+    Reject r = b.book().modify(c.time(), id, c.participant(), c.newPrice(), c.newQty(), out);
+    orderReply(b, c.replyTo(), id, r);
   }
 
-  ReplyEffect<Event, State> onSetPhase(State s, SetPhase c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.phase() == null) return reject(c.replyTo(), 0, Reject.INVALID_PHASE_CHANGE, "phase is required");
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    String halt = haltedBecause();
+  private void onSetPhase(BookBatch b, SetPhase c) {
+    if (c.replyTo() == null) {
+      noReplyTo(c);
+      return;
+    }
+    State s = b.state();
+    Rejected bad = c.phase() == null ? new Rejected(0, Reject.INVALID_PHASE_CHANGE, "phase is required")
+        : c.time() < 0 ? new Rejected(0, MALFORMED, "time must be >= 0")
+        : s.rules == null ? new Rejected(0, NO_BOOK, s.problem)
+        : null;
+    String halt = bad == null ? haltedBecause() : null;
     if (halt != null && c.phase() != Phase.HALTED) {
-      return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + " (only a move to HALTED is allowed)");
+      bad = new Rejected(0, Reject.MARKET_HALTED, halt + " (only a move to HALTED is allowed)");
     }
-    LimitOrderBook book = working(s);
+    if (bad != null) {
+      b.reply(c.replyTo(), bad);
+      return;
+    }
     out.clear();
-    Reject r = book.setPhase(c.time(), c.phase(), out);
-    if (r != Reject.NONE) {
-      Rejected rej = new Rejected(0, r, r.reason() + " (the book is already " + c.phase() + ")");
-      return persistThenReply(s, c.replyTo(), NO_ORDER, st -> rej);
-    }
+    Reject r = b.book().setPhase(c.time(), c.phase(), out);
     List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
+    Response answer = r != Reject.NONE
+        ? new Rejected(0, r, r.reason() + " (the book is already " + c.phase() + ")")
+        : new Ack(all);
+    b.applied(c.replyTo(), NO_ORDER, all, st -> answer);
   }
 
-  ReplyEffect<Event, State> onClock(State s, Clock c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    String halt = haltedBecause();
-    if (halt != null) return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + " (a tick could step a special quote and trade)");
-    LimitOrderBook book = working(s);
+  private void onClock(BookBatch b, Clock c) {
+    if (c.replyTo() == null) {
+      noReplyTo(c);
+      return;
+    }
+    State s = b.state();
+    Rejected bad = c.time() < 0 ? new Rejected(0, MALFORMED, "time must be >= 0")
+        : s.rules == null ? new Rejected(0, NO_BOOK, s.problem)
+        : null;
+    String halt = bad == null ? haltedBecause() : null;
+    if (halt != null) bad = new Rejected(0, Reject.MARKET_HALTED, halt + " (a tick could step a special quote and trade)");
+    if (bad != null) {
+      b.reply(c.replyTo(), bad);
+      return;
+    }
     out.clear();
-    book.onClock(c.time(), out);
+    b.book().onClock(c.time(), out);
     List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
+    Ack ack = new Ack(all);
+    b.applied(c.replyTo(), NO_ORDER, all, st -> ack);
   }
 
   ReplyEffect<Event, State> onMarketHalt(State s, MarketHalt c) {
@@ -233,51 +347,75 @@ final class BookCommands {
     return effects.reply(c.replyTo(), new Ack(List.of()));
   }
 
-  ReplyEffect<Event, State> onCancelAll(State s, CancelAllOf c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.participant() < 0) return reject(c.replyTo(), 0, MALFORMED, "participant must be >= 0");
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    if (s.book == null) return effects.reply(c.replyTo(), new Ack(List.of())); // nothing placed yet
+  private void onCancelAll(BookBatch b, CancelAllOf c) {
+    if (c.replyTo() == null) {
+      noReplyTo(c);
+      return;
+    }
+    State s = b.state();
+    Rejected bad = c.participant() < 0 ? new Rejected(0, MALFORMED, "participant must be >= 0")
+        : c.time() < 0 ? new Rejected(0, MALFORMED, "time must be >= 0")
+        : s.rules == null ? new Rejected(0, NO_BOOK, s.problem)
+        : null;
+    if (bad != null) {
+      b.reply(c.replyTo(), bad);
+      return;
+    }
+    LimitOrderBook book = b.bookIfAny();
+    if (book == null) { // nothing placed yet
+      b.reply(c.replyTo(), new Ack(List.of()));
+      return;
+    }
     String halt = haltedBecause();
-    if (halt != null && s.book.specialQuoteShown() && s.book.phase() == Phase.CONTINUOUS) {
+    if (halt != null && book.specialQuoteShown() && book.phase() == Phase.CONTINUOUS) {
       // the same rule as a single cancel: under a special quote it could trade by itayose
-      return reject(c.replyTo(), 0, Reject.MARKET_HALTED, halt + "; this book shows a special "
-          + "quote, where a cancel could trigger an itayose: cancel after the resume");
+      b.reply(c.replyTo(), new Rejected(0, Reject.MARKET_HALTED, halt + "; this book shows a special "
+          + "quote, where a cancel could trigger an itayose: cancel after the resume"));
+      return;
     }
     out.clear();
-    for (long id : s.book.ordersOf(c.participant())) {
-      Reject r = s.book.cancel(c.time(), id, c.participant(), out);
+    for (long id : book.ordersOf(c.participant())) {
+      Reject r = book.cancel(c.time(), id, c.participant(), out);
       // UNKNOWN_ORDER: an earlier cancel's itayose (special quote) filled it; its trade is in out
       if (r != Reject.NONE && r != Reject.UNKNOWN_ORDER) {
         throw new IllegalStateException("cancel of live order " + id + " refused: " + r);
       }
     }
     List<EventData> all = data(out);
-    return persistThenReply(s, c.replyTo(), NO_ORDER, st -> new Ack(all));
+    Ack ack = new Ack(all);
+    b.applied(c.replyTo(), NO_ORDER, all, st -> ack);
   }
 
-  ReplyEffect<Event, State> onBust(State s, BustTrade c) {
-    if (c.replyTo() == null) return noReplyTo(c);
-    if (c.tradeId() <= 0) return reject(c.replyTo(), 0, MALFORMED, "trade id must be positive");
-    if (c.reason() == null || c.reason().isBlank()) {
-      return reject(c.replyTo(), 0, MALFORMED, "a bust needs a reason (it is published with the bust)");
+  /**
+   * A bust reads today's trades and busts from the memory, which only the event handler updates:
+   * the front writes a bust on its own (see BookFront), so the memory is current here.
+   */
+  private void onBust(BookBatch b, BustTrade c) {
+    if (c.replyTo() == null) {
+      noReplyTo(c);
+      return;
     }
-    if (c.time() < 0) return reject(c.replyTo(), 0, MALFORMED, "time must be >= 0");
-    if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
-    EventData t = s.memory.trade(c.tradeId());
-    if (t == null) {
-      return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "no trade " + c.tradeId() + " in " + symbol
+    State s = b.state();
+    Rejected bad = c.tradeId() <= 0 ? new Rejected(0, MALFORMED, "trade id must be positive")
+        : c.reason() == null || c.reason().isBlank()
+            ? new Rejected(0, MALFORMED, "a bust needs a reason (it is published with the bust)")
+        : c.time() < 0 ? new Rejected(0, MALFORMED, "time must be >= 0")
+        : s.rules == null ? new Rejected(0, NO_BOOK, s.problem)
+        : null;
+    EventData t = bad == null ? s.memory.trade(c.tradeId()) : null;
+    if (bad == null && t == null) {
+      bad = new Rejected(0, Reject.UNKNOWN_TRADE, "no trade " + c.tradeId() + " in " + symbol
           + " today (trades of earlier days cannot be busted)");
     }
-    if (s.memory.isBusted(c.tradeId())) {
-      return reject(c.replyTo(), 0, Reject.UNKNOWN_TRADE, "trade " + c.tradeId() + " in " + symbol
+    if (bad == null && s.memory.isBusted(c.tradeId())) {
+      bad = new Rejected(0, Reject.UNKNOWN_TRADE, "trade " + c.tradeId() + " in " + symbol
           + " was already busted");
     }
-    s.bookSeq = s.seq + 1; // same bookkeeping as an Applied: the event handler checks it
-    Busted b = new Busted(s.bookSeq, c.tradeId(), c.reason(), c.time());
-    Ack ack = new Ack(List.of(t));
-    return effects.persist(b).thenRun(st -> publisher.busted(st, b, t)).thenReply(c.replyTo(), st -> ack);
+    if (bad != null) {
+      b.reply(c.replyTo(), bad);
+      return;
+    }
+    b.busted(c.replyTo(), c.tradeId(), c.reason(), c.time(), t, new Ack(List.of(t)));
   }
 
   ReplyEffect<Event, State> onGetMarketData(State s, GetMarketData c) {
@@ -332,45 +470,21 @@ final class BookCommands {
 
   // ---------------------------------------------------------------- helpers
 
-  /**
-   * The book a command runs the core on: the live book, or, while the state is the empty
-   * sentinel, a fresh scratch book (the event handler then rebuilds it from the events).
-   */
-  private static LimitOrderBook working(State s) {
-    return s.book != null ? s.book : new LimitOrderBook(s.rules);
-  }
-
-  private ReplyEffect<Event, State> orderReply(State s, ActorRef<Response> replyTo, long id, Reject r) {
-    if (r != Reject.NONE) return persistThenReply(s, replyTo, NO_ORDER, st -> rejected(id, r));
+  private void orderReply(BookBatch b, ActorRef<Response> replyTo, long id, Reject r) {
+    List<EventData> all = data(out);
+    if (r != Reject.NONE) {
+      Rejected rej = rejected(id, r);
+      b.applied(replyTo, NO_ORDER, all, st -> rej);
+      return;
+    }
     List<EventData> mine = new ArrayList<>();
-    for (EventData e : data(out)) if (e.concerns(id)) mine.add(e);
+    for (EventData e : all) if (e.concerns(id)) mine.add(e);
     Accepted reply = new Accepted(id, List.copyOf(mine));
-    return persistThenReply(s, replyTo, id, st -> reply);
+    b.applied(replyTo, id, all, st -> reply);
   }
 
   /** {@code replyOrderId} of a command whose reply carries no order's events. */
   private static final long NO_ORDER = 0;
-
-  /**
-   * Persists what the core wrote into {@link #out} (if anything) and replies after the write.
-   * The core has already applied it to {@code s.book} unless the state is the empty sentinel.
-   * After the write, publishes the market data and every event not about {@code replyOrderId}
-   * (the order whose events the reply carries, or {@link #NO_ORDER}) to its owner.
-   */
-  private ReplyEffect<Event, State> persistThenReply(State s, ActorRef<Response> replyTo,
-      long replyOrderId, Function<State, Response> reply) {
-    if (out.size() == 0) return effects.reply(replyTo, reply.apply(s));
-    List<EventData> events = data(out);
-    if (s.book == null) {
-      return effects.persist(List.of(new Opened(s.rules), new Applied(1, events)))
-          .thenRun(st -> publisher.applied(st, 1, events, replyOrderId))
-          .thenReply(replyTo, reply::apply);
-    }
-    long seq = s.bookSeq = s.seq + 1; // the core has applied it: the event handler must not apply it again
-    return effects.persist(new Applied(seq, events))
-        .thenRun(st -> publisher.applied(st, seq, events, replyOrderId))
-        .thenReply(replyTo, reply::apply);
-  }
 
   private static List<EventData> data(BookEvents b) {
     List<EventData> list = new ArrayList<>(b.size());

@@ -7,7 +7,6 @@ import io.kabuto.marketdata.MarketDataRing;
 import io.kabuto.matching.EventType;
 import io.kabuto.matching.LimitOrderBook;
 import io.kabuto.matching.Side;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,11 +21,6 @@ final class BookFeed {
   private final LimitOrderBook book;
   /** The feed's sequence ({@link MarketDataRing#lastSeq()}) and newest messages. */
   private final MarketDataRing ring;
-  /**
-   * The messages the last handled event produced, for the command's side effect to publish
-   * (commands are stashed until it has run, so nothing overwrites it before). Not persisted.
-   */
-  private final List<MarketDataMessage> fresh = new ArrayList<>();
   /** Top of book as last published: bid price, bid qty, ask price, ask qty. */
   private final long[] top = new long[4];
   private final long[] px1 = new long[1];
@@ -43,14 +37,11 @@ final class BookFeed {
     return ring;
   }
 
-  /** The messages the last handled event produced (to publish after its write). */
-  List<MarketDataMessage> fresh() {
-    return fresh;
-  }
-
-  /** The market-data messages of one Applied event, into the ring and {@link #fresh}. */
+  /**
+   * The market-data messages of one Applied event, into the ring. The write's side effect
+   * publishes them from there ({@link BookPublisher#marketData}).
+   */
   void derive(String symbol, long eventSeq, List<EventData> events) {
-    fresh.clear();
     long time = 0;
     for (EventData e : events) {
       time = e.time();
@@ -70,16 +61,14 @@ final class BookFeed {
     }
   }
 
-  /** The BUST message of a Busted event ({@code t}: the busted trade), into the ring and fresh. */
+  /** The BUST message of a Busted event ({@code t}: the busted trade), into the ring. */
   void bust(String symbol, Busted b, EventData t) {
-    fresh.clear();
     emit(new MarketDataMessage(symbol, ring.lastSeq() + 1, MarketDataMessage.Kind.BUST, b.time(),
         b.seq(), t.tradeId(), t.price(), t.qty(), t.sideValue(), 0, 0, 0, 0, null, false, b.reason()));
   }
 
   private void emit(MarketDataMessage m) {
     ring.add(m);
-    fresh.add(m);
   }
 
   /** The book's best limit levels (price 0, qty 0 for an empty side) into {@code into}. */

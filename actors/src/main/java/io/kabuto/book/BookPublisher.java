@@ -4,6 +4,7 @@ import io.kabuto.book.OrderBook.Busted;
 import io.kabuto.book.OrderBook.EventData;
 import io.kabuto.book.OrderBook.State;
 import io.kabuto.marketdata.MarketDataMessage;
+import io.kabuto.marketdata.MarketDataRing;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -26,11 +27,23 @@ final class BookPublisher {
   }
 
   /**
-   * After Applied event {@code seq} was written: its market data, and every event not about
-   * {@code replyOrderId} (the order whose events the reply carries, or 0) to its owner.
+   * After a write: the market-data messages the event handler derived from it, i.e. the ring's
+   * messages from {@code fromSeq} on. A write that made more messages than the ring retains
+   * publishes only the retained ones; a subscriber sees the gap and resynchronises (see {@link
+   * io.kabuto.marketdata.MarketDataFeed}).
    */
-  void applied(State st, long seq, List<EventData> events, long replyOrderId) {
-    marketData(st);
+  void marketData(State st, long fromSeq) {
+    MarketDataRing ring = st.feed.ring();
+    if (ring.lastSeq() < fromSeq) return;
+    ActorRef<Topic.Command<MarketDataMessage>> t = topics.marketData(symbol);
+    for (MarketDataMessage m : ring.page(fromSeq, Integer.MAX_VALUE)) t.tell(Topic.publish(m));
+  }
+
+  /**
+   * After Applied event {@code seq} was written: every event not about {@code replyOrderId} (the
+   * order whose events the reply carries, or 0) to its owner.
+   */
+  void applied(long seq, List<EventData> events, long replyOrderId) {
     for (int i = 0; i < events.size(); i++) {
       EventData e = events.get(i);
       switch (e.type()) {
@@ -46,9 +59,8 @@ final class BookPublisher {
     }
   }
 
-  /** After a Busted event was written: the BUST, and the trade with the reason to both sides. */
-  void busted(State st, Busted b, EventData t) {
-    marketData(st);
+  /** After a Busted event was written: the trade with the reason to both sides. */
+  void busted(Busted b, EventData t) {
     topics.executions(t.participant()).tell(Topic.publish(new BookTopics.OwnExecution(symbol,
         b.seq(), 0, t.orderId(), t.participant(), t, b.reason())));
     topics.executions(t.otherParticipant()).tell(Topic.publish(new BookTopics.OwnExecution(symbol,
@@ -63,12 +75,5 @@ final class BookPublisher {
   private void ownExecution(long seq, int index, long orderId, int participant, EventData e) {
     topics.executions(participant).tell(Topic.publish(
         new BookTopics.OwnExecution(symbol, seq, index, orderId, participant, e, null)));
-  }
-
-  /** Publishes the messages the last handled event produced (after its write). */
-  private void marketData(State st) {
-    if (st.feed.fresh().isEmpty()) return;
-    ActorRef<Topic.Command<MarketDataMessage>> t = topics.marketData(symbol);
-    for (MarketDataMessage m : st.feed.fresh()) t.tell(Topic.publish(m));
   }
 }

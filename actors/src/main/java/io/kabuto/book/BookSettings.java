@@ -14,13 +14,14 @@ import java.util.Locale;
 
 /**
  * The {@code kabuto.book} settings (defaults in this module's {@code reference.conf}): snapshot
- * cadence, persist-failure backoff, market-data retention and the per-symbol book rules.
+ * cadence, write batching, persist-failure backoff, market-data retention and the per-symbol book rules.
  *
  * <pre>
  * kabuto.book {
  *   snapshot-every = 1000
  *   keep-snapshots = 2
  *   allow-unlisted-symbols = on
+ *   max-batch = 256
  *   persist-failure-backoff { min = 200ms, max = 10s, random-factor = 0.2 }
  *   market-data { retain = 10000, feed-check-interval = 1s }
  *   defaults { base-price = "1000", tick-table = STANDARD, lot-size = 1, ... }
@@ -45,6 +46,7 @@ public final class BookSettings {
   private final long crashOnQuantity;
   private final Duration wakeInterval;
   private final int marketDataRetain;
+  private final int maxBatch;
   private final Duration feedCheckInterval;
 
   private BookSettings(Config book) {
@@ -64,6 +66,8 @@ public final class BookSettings {
     if (marketDataRetain <= 0) {
       throw new ConfigException.BadValue(book.origin(), "market-data.retain", "must be > 0");
     }
+    this.maxBatch = book.getInt("max-batch");
+    if (maxBatch <= 0) throw new ConfigException.BadValue(book.origin(), "max-batch", "must be > 0 (1 = no batching)");
     this.feedCheckInterval = book.getDuration("market-data.feed-check-interval");
     if (feedCheckInterval.isNegative() || feedCheckInterval.isZero()) {
       throw new ConfigException.BadValue(book.origin(), "market-data.feed-check-interval", "must be > 0");
@@ -107,6 +111,14 @@ public final class BookSettings {
   /** How often matching nodes make sure every listed symbol's book is running. */
   public Duration wakeInterval() {
     return wakeInterval;
+  }
+
+  /**
+   * Most commands a book writes to its journal in one write while an earlier write is in flight
+   * (see {@link BookFront}); 1 writes every command on its own.
+   */
+  public int maxBatch() {
+    return maxBatch;
   }
 
   /** How many of its newest market-data messages a book keeps for gap fills. */

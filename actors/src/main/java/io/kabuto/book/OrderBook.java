@@ -35,6 +35,7 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
@@ -57,15 +58,16 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <ul>
  *   <li>The command handler runs the core on the live book; the core returns exactly the events
- *       of the transition it made. They are persisted as one {@link Applied} event carrying a
- *       sequence number ({@code seq}) and the handler records that the book already reflects it
- *       ({@link State#bookSeq} = seq).
+ *       of the transition it made. They are persisted as one {@link Applied} event per command,
+ *       carrying a sequence number ({@code seq}), and the handler records that the book already
+ *       reflects them ({@link State#bookSeq} = the write's last seq).
  *   <li>The event handler applies {@link Applied} to the book with {@link
  *       LimitOrderBook#apply(BookEvents)} only if the book does not reflect it yet ({@code
- *       event.seq == bookSeq + 1}: recovery). On the live path ({@code event.seq == bookSeq})
- *       it leaves the book alone. Anything else is a gap and fails loudly. Everything outside
- *       the core (sequence, idempotency memory, order statuses) is updated by the event handler
- *       only, on both paths, from the event alone.
+ *       bookSeq == seq}: recovery). On the live path ({@code seq < event.seq <= bookSeq}) it
+ *       leaves the book alone. The event must always be the next one ({@code seq + 1}); anything
+ *       else is a gap and fails loudly. Everything outside the core (sequence, idempotency
+ *       memory, order statuses) is updated by the event handler only, on both paths, from the
+ *       event alone.
  * </ul>
  *
  * This is safe because the core is deterministic and event-sourced itself: its commands change
@@ -73,16 +75,33 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * rebuilds the same book (same {@link LimitOrderBook#stateHash()}). So the state after the live
  * path and the state after replaying the journal are equal by construction; the tests check it.
  *
+ * <p><b>Batched writes.</b> Pekko holds every command while a write is in flight, and a write
+ * to the replicated journal waits for a majority of fsyncs, so a book writing one command at a
+ * time carries out at most one command per write latency (a few hundred a second). The sharded
+ * entity is therefore a {@link BookFront}: it queues the write commands that arrive while a
+ * write is in flight and hands them to this behavior as one {@link Batch} (at most {@code
+ * kabuto.book.max-batch}). The command handler runs them one after the other on the live book
+ * ({@link BookBatch}) and persists their {@link Applied} events, consecutive seqs in command
+ * order, in ONE atomic journal write; every reply and publication goes out after that write, in
+ * command order. The parts outside the core lag behind the book within a batch (the event
+ * handler updates them after the write), so the front never puts two PlaceOrders with one id
+ * into a batch (the second must see the first in the memory) and writes a SetPhase, Clock or
+ * BustTrade alone. Snapshots ({@code snapshotEvery}) are taken after the whole write, of the
+ * state after its last event. Sent here directly (tests, tools: {@link #create(String)}), a write
+ * command is a write of its own.
+ *
  * <p><b>Persist failure.</b> The command handler has mutated the book before the write is
  * acknowledged. If the journal write fails, Pekko stops the behavior and restarts it with backoff
- * ({@link #onPersistFailure}; a rejected write stops it and sharding starts it again). The
+ * ({@link #onPersistFailure}; a rejected write stops it and its front starts a new one). The
  * restart throws the mutated {@link State} away and recovers from the snapshot store and journal,
- * i.e. exactly the acknowledged state; the failed command never got a reply, so the client
- * retries it and, with its order id, gets one order. The one trap: Pekko evaluates {@link
+ * i.e. exactly the acknowledged state; no command of the failed write got a reply, so the
+ * clients retry them and, with their order ids, get one order each. If the core throws on a
+ * command, every command of its write is rejected ({@link Reject#INTERNAL_ERROR}) and the
+ * behavior fails and restarts the same way. The one trap: Pekko evaluates {@link
  * #emptyState()} once per actor and reuses that object for every restart, so the empty state must
- * never be mutated. It is an immutable sentinel ({@code book == null}); the first command of a
- * new book runs the core on a scratch book and persists {@link Opened} + {@link Applied}, and the
- * event handler builds the real {@link State} from those events (the replay path, once).
+ * never be mutated. It is an immutable sentinel ({@code book == null}); the first write of a new
+ * book runs the core on a scratch book and persists {@link Opened} + its {@link Applied} events,
+ * and the event handler builds the real {@link State} from those events (the replay path, once).
  *
  * <p><b>Rules come from the journal.</b> {@link Opened} records the {@link BookRules} the book
  * was opened with. Replay uses them, not today's config, because events only make sense on the
@@ -96,7 +115,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * orders are not remembered: re-sending one is evaluated afresh. The memory is rebuilt from the
  * events on replay and is part of snapshots, so a retry after a crash gets the same answer.
  *
- * <p><b>Replies</b> are sent only after the events are persisted. A command the core rejects
+ * <p><b>Replies</b> are sent only after the events are persisted (the whole batch's). A command the core rejects
  * persists nothing, except that the core first advances its clock, which may step a special quote
  * (and trade); those events are persisted before the {@link Rejected} reply.
  *
@@ -158,7 +177,28 @@ public final class OrderBook
   /** Messages an order book accepts. */
   public sealed interface Command extends CborSerializable
       permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder, MarketHalt,
-      CancelAllOf, BustTrade, GetMarketData {}
+      CancelAllOf, BustTrade, GetMarketData, Batch {}
+
+  /** True for the commands that may change the book, i.e. that write to the journal. */
+  static boolean writes(Command c) {
+    return c instanceof PlaceOrder || c instanceof CancelOrder || c instanceof ModifyOrder
+        || c instanceof SetPhase || c instanceof Clock || c instanceof CancelAllOf || c instanceof BustTrade;
+  }
+
+  /**
+   * The commands of one journal write, from the book's {@link BookFront} (never sent between
+   * nodes: the front and its book are one entity). Every command {@link #writes}; no two
+   * PlaceOrders share an order id and a SetPhase, Clock or BustTrade is alone (the memory those
+   * read is only updated after the write: see "Batched writes").
+   */
+  record Batch(long number, List<Command> commands) implements Command {
+    Batch {
+      commands = List.copyOf(commands);
+      for (Command c : commands) {
+        if (!writes(c)) throw new IllegalArgumentException("a batch carries only writes, not " + c);
+      }
+    }
+  }
 
   /**
    * A new order. Answered with {@link Accepted} (ACCEPTED, then its trades / RESTED / CANCELLED)
@@ -392,7 +432,10 @@ public final class OrderBook
     final LimitOrderBook book;
     /** {@link Applied} events the event handler has handled. */
     long seq;
-    /** {@link Applied} events the book reflects: seq, or seq + 1 while a live command persists. */
+    /**
+     * {@link Applied} and {@link Busted} events the book reflects: seq, or up to seq + n while a
+     * live write of n events persists (the core ran first).
+     */
     long bookSeq;
     final OrderMemory memory;
     final BookFeed feed;
@@ -466,22 +509,40 @@ public final class OrderBook
    */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
     Entity<Command, ShardingEnvelope<Command>> entity =
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId())).withRole(ROLE);
+        Entity.of(ENTITY_TYPE_KEY, ctx -> BookFront.create(ctx.getEntityId())).withRole(ROLE);
     if (system.settings().config().hasPath(DISPATCHER_PATH)) {
       entity = entity.withEntityProps(DispatcherSelector.fromConfig(DISPATCHER_PATH));
     }
     return ClusterSharding.get(system).init(entity);
   }
 
-  /** The book of {@code symbol}, settings from the actor system's config. */
+  /**
+   * The journaled book of {@code symbol} alone, settings from the actor system's config: every
+   * write command is written on its own. The sharded entity is its {@link BookFront}, which
+   * batches writes; this is for tests and tools that drive one book directly.
+   */
   public static Behavior<Command> create(String symbol) {
     return Behaviors.setup(ctx ->
-        new OrderBook(ctx, symbol, BookSettings.fromConfig(ctx.getSystem().settings().config())));
+        new OrderBook(ctx, symbol, BookSettings.fromConfig(ctx.getSystem().settings().config()), null, 0));
   }
 
-  /** The book of {@code symbol} with explicit settings (tests). */
+  /**
+   * The book of {@code symbol} as the sharded entity runs it: behind its {@link BookFront}, which
+   * batches writes (benchmarks and tests that compare {@code max-batch} settings).
+   */
+  public static Behavior<Command> createBatching(String symbol, BookSettings settings) {
+    return BookFront.create(symbol, settings);
+  }
+
+  /** {@link #create(String)} with explicit settings (tests). */
   public static Behavior<Command> create(String symbol, BookSettings settings) {
-    return Behaviors.setup(ctx -> new OrderBook(ctx, symbol, settings));
+    return Behaviors.setup(ctx -> new OrderBook(ctx, symbol, settings, null, 0));
+  }
+
+  /** The journaled book behind a {@link BookFront}, which it tells when recovered and written. */
+  static Behavior<Command> create(String symbol, BookSettings settings, ActorRef<BookFront.Note> front,
+      int incarnation) {
+    return Behaviors.setup(ctx -> new OrderBook(ctx, symbol, settings, front, incarnation));
   }
 
   public static PersistenceId persistenceId(String symbol) {
@@ -497,16 +558,22 @@ public final class OrderBook
   /** Scratch buffer for replay; only touched on the actor's thread and cleared before each use. */
   private final BookEvents replay = new BookEvents(256);
   private final BookCommands commands;
+  /** The front batching this book's writes, or null; told when recovery completes. */
+  private final ActorRef<BookFront.Note> front;
+  private final int incarnation;
 
-  private OrderBook(ActorContext<Command> ctx, String symbol, BookSettings settings) {
+  private OrderBook(ActorContext<Command> ctx, String symbol, BookSettings settings,
+      ActorRef<BookFront.Note> front, int incarnation) {
     super(persistenceId(symbol), SupervisorStrategy.restartWithBackoff(
         settings.minBackoff(), settings.maxBackoff(), settings.randomFactor()));
     this.ctx = ctx;
     this.symbol = symbol;
     this.settings = settings;
     this.resolution = settings.rulesFor(symbol);
+    this.front = front;
+    this.incarnation = incarnation;
     this.commands = new BookCommands(ctx, symbol, settings, Effect(), MarketGate.get(ctx.getSystem()),
-        new BookPublisher(symbol, BookTopics.get(ctx.getSystem())));
+        new BookPublisher(symbol, BookTopics.get(ctx.getSystem())), front, incarnation);
     if (resolution.problem() != null) ctx.getLog().warn("order book {}: {}", symbol, resolution.problem());
   }
 
@@ -530,6 +597,8 @@ public final class OrderBook
           }
           ctx.getLog().debug("order book {} recovered: seq {}, {} remembered orders, hash {}",
               symbol, s.seq, s.memory.size(), s.stateHash());
+          // also after a failed write's restart: the front's write in flight is then lost
+          if (front != null) front.tell(new BookFront.Recovered(incarnation));
         })
         .onSignal(RecoveryFailed.class, (s, f) ->
             ctx.getLog().error("order book {} failed to recover", symbol, f.getFailure()))
@@ -542,25 +611,24 @@ public final class OrderBook
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(PlaceOrder.class, (s, c) ->
-            commands.guarded(c.replyTo(), c.orderId(), c, () -> commands.onPlace(s, c)))
-        .onCommand(CancelOrder.class, (s, c) ->
-            commands.guarded(c.replyTo(), c.orderId(), c, () -> commands.onCancel(s, c)))
-        .onCommand(ModifyOrder.class, (s, c) ->
-            commands.guarded(c.replyTo(), c.orderId(), c, () -> commands.onModify(s, c)))
-        .onCommand(SetPhase.class, (s, c) ->
-            commands.guarded(c.replyTo(), 0, c, () -> commands.onSetPhase(s, c)))
-        .onCommand(Clock.class, (s, c) ->
-            commands.guarded(c.replyTo(), 0, c, () -> commands.onClock(s, c)))
+        .onCommand(PlaceOrder.class, this::writeAlone)
+        .onCommand(CancelOrder.class, this::writeAlone)
+        .onCommand(ModifyOrder.class, this::writeAlone)
+        .onCommand(SetPhase.class, this::writeAlone)
+        .onCommand(Clock.class, this::writeAlone)
+        .onCommand(CancelAllOf.class, this::writeAlone)
+        .onCommand(BustTrade.class, this::writeAlone)
+        .onCommand(Batch.class, (s, b) -> commands.write(s, b.commands(), b.number()))
         .onCommand(GetDepth.class, commands::onGetDepth)
         .onCommand(GetOrder.class, commands::onGetOrder)
         .onCommand(MarketHalt.class, commands::onMarketHalt)
-        .onCommand(CancelAllOf.class, (s, c) ->
-            commands.guarded(c.replyTo(), 0, c, () -> commands.onCancelAll(s, c)))
-        .onCommand(BustTrade.class, (s, c) ->
-            commands.guarded(c.replyTo(), 0, c, () -> commands.onBust(s, c)))
         .onCommand(GetMarketData.class, commands::onGetMarketData)
         .build();
+  }
+
+  /** A write command sent to the book directly (no front): a write of its own. */
+  private ReplyEffect<Event, State> writeAlone(State s, Command c) {
+    return commands.write(s, List.of(c), 0);
   }
 
   // ---------------------------------------------------------------- events
@@ -582,14 +650,7 @@ public final class OrderBook
 
   private State onBusted(State s, Busted e) {
     if (s.book == null) throw new IllegalStateException("order book " + symbol + ": Busted before Opened");
-    boolean live = e.seq() == s.bookSeq && s.bookSeq == s.seq + 1;
-    boolean recovery = s.bookSeq == s.seq && e.seq() == s.seq + 1;
-    if (!live && !recovery) {
-      throw new IllegalStateException("order book " + symbol + ": bust seq " + e.seq()
-          + " does not follow seq " + s.seq + " (book at " + s.bookSeq + ")");
-    }
-    s.seq = e.seq();
-    s.bookSeq = e.seq();
+    follow(s, e.seq()); // a bust does not touch the book: live path and replay are the same
     EventData t = s.memory.bust(symbol, e);
     s.feed.bust(symbol, e, t);
     return s;
@@ -597,22 +658,33 @@ public final class OrderBook
 
   private State onApplied(State s, Applied e) {
     if (s.book == null) throw new IllegalStateException("order book " + symbol + ": Applied before Opened");
-    if (e.seq() == s.bookSeq && s.bookSeq == s.seq + 1) {
-      // live path: the command handler's core call already applied these events
-    } else if (s.bookSeq == s.seq && e.seq() == s.seq + 1) {
-      // recovery (and a new book's first command): apply them to the book
+    if (!follow(s, e.seq())) {
+      // recovery (and a new book's first write): apply them to the book
       replay.clear();
       for (EventData d : e.events()) d.appendTo(replay);
       s.book.apply(replay);
-    } else {
-      throw new IllegalStateException("order book " + symbol + ": event seq " + e.seq()
-          + " does not follow seq " + s.seq + " (book at " + s.bookSeq + ")");
-    }
-    s.seq = e.seq();
-    s.bookSeq = e.seq();
+    } // else the live path: the command handler's core calls already applied these events
     s.memory.remember(e.events());
     s.feed.derive(symbol, e.seq(), e.events());
     return s;
+  }
+
+  /**
+   * Moves {@code s} on to event {@code seq}, which must be the next one; true if the book already
+   * reflects it (the live path: {@code seq <= bookSeq}, the command handler ran the core for the
+   * whole write), false if it must be applied (replay: the book is at {@code seq - 1}). Anything
+   * else is a gap and fails loudly.
+   */
+  private boolean follow(State s, long seq) {
+    boolean live = seq == s.seq + 1 && seq <= s.bookSeq;
+    boolean recovery = seq == s.seq + 1 && s.bookSeq == s.seq;
+    if (!live && !recovery) {
+      throw new IllegalStateException("order book " + symbol + ": event seq " + seq
+          + " does not follow seq " + s.seq + " (book at " + s.bookSeq + ")");
+    }
+    s.seq = seq;
+    if (recovery) s.bookSeq = seq;
+    return live;
   }
 
   // ---------------------------------------------------------------- snapshots

@@ -271,7 +271,7 @@ public final class JournalBench {
 
   // ---------------------------------------------------------------- systems
 
-  private abstract static class Run implements AutoCloseable {
+  abstract static class Run implements AutoCloseable {
     final Options o;
     final Path dir;
     final Progress p;
@@ -347,7 +347,7 @@ public final class JournalBench {
   }
 
   /** One actor system: cluster of itself, three storage nodes r1..r3, the books. */
-  private static final class KabutoRun extends Run {
+  static final class KabutoRun extends Run {
     final Map<String, ActorRef<StorageNode.Command>> nodes = new LinkedHashMap<>();
 
     KabutoRun(Options o, Path dir, Progress p) {

@@ -53,6 +53,11 @@ public final class JournalCommand implements Callable<Integer> {
           + "use a directory on the disk you want to measure.")
   Path dir;
 
+  @Option(names = "--book", description = "Instead: orders/s through one order book on the replicated "
+      + "journal with write batching (kabuto.book.max-batch) and without (max-batch = 1); last line "
+      + "book: batched=<orders/s> alone=<orders/s> ratio=<batched/alone>.")
+  boolean book;
+
   @Option(names = "--verbose", description = "Keep Pekko's and Kabuto's INFO logs.")
   boolean verbose;
 
@@ -68,6 +73,10 @@ public final class JournalCommand implements Callable<Integer> {
         Duration.ofMillis(Math.round(warmup * 1000)), Duration.ofMillis(Math.round(measure * 1000)),
         load, dir, verbose);
     try {
+      if (book) {
+        System.out.println(BookBatchBench.run(o, System.out));
+        return 0;
+      }
       JournalBench.Result r = JournalBench.run(o, System.out);
       System.out.println(r.lastLine());
       return r.lost() > 0 ? 1 : 0;

@@ -1,0 +1,219 @@
+package io.kabuto.book;
+
+import io.kabuto.book.OrderBook.Batch;
+import io.kabuto.book.OrderBook.BustTrade;
+import io.kabuto.book.OrderBook.Clock;
+import io.kabuto.book.OrderBook.Command;
+import io.kabuto.book.OrderBook.PlaceOrder;
+import io.kabuto.book.OrderBook.SetPhase;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The sharded order-book entity: a small actor in front of the journaled {@link OrderBook} (its
+ * child) that batches writes. Callers see the same {@link Command} protocol.
+ *
+ * <p>A journaled book handles one write at a time: Pekko holds every later command until the
+ * write is acknowledged by a majority of the storage replicas, so alone it carries out at most
+ * one command per write latency. The front sends a write command on at once when no write is
+ * in flight (so latency at low load is unchanged) and otherwise queues it; when the write in
+ * flight is done, the queued writes go to the book as one {@link Batch} of at most {@code
+ * kabuto.book.max-batch}, which the book carries out one after the other and persists in one
+ * journal write (see "Batched writes" in {@link OrderBook}).
+ *
+ * <p><b>Order.</b> Commands reach the book in the order they reached the front: a read or a halt
+ * queued behind writes waits for them; one at the head of the queue goes on at once (the book
+ * holds it behind a write in flight, as Pekko does). A write is cut short before a PlaceOrder
+ * whose order id is already in it (its idempotency memory is only updated after the write) and
+ * a SetPhase, Clock or BustTrade is written alone (they read or start the day's memory).
+ *
+ * <p><b>Failures.</b> A failed write, and a command that makes the core throw (the whole write is
+ * then rejected), restart the book in place with backoff, and it recovers from the journal; it
+ * tells the front when recovery is complete, and the write that was in flight is then known
+ * lost: none of its commands was acknowledged, the clients retry with the same order ids.
+ * Commands already in the book's mailbox survive a restart. If the book stops for any other
+ * reason (a write the journal rejects), the front starts a new one, after a growing backoff if
+ * that keeps happening, and the queued writes go to it; reads the stopped book held are lost
+ * (their senders time out). So a command is answered after its write or not at all, never
+ * before.
+ * The queue holds at most {@code pekko.persistence.typed.stash-capacity} commands, as the
+ * book's own stash would; beyond that commands are dropped (logged), and the clients time out.
+ */
+final class BookFront extends AbstractBehavior<Object> {
+
+  /** What the journaled book tells its front. */
+  sealed interface Note permits Written, Recovered {}
+
+  /** Write {@code batch} is done: persisted and every reply sent. */
+  record Written(int incarnation, long batch) implements Note {}
+
+  /** The book finished recovery (also after a failed write's restart). */
+  record Recovered(int incarnation) implements Note {}
+
+  private record Respawn(int incarnation) {}
+
+  /** The sharded entity of {@code symbol}, settings from the actor system's config. */
+  static Behavior<Command> create(String symbol) {
+    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> new BookFront(ctx, timers,
+        symbol, BookSettings.fromConfig(ctx.getSystem().settings().config())))).narrow();
+  }
+
+  /** The front of {@code symbol}'s book with explicit settings (tests). */
+  static Behavior<Command> create(String symbol, BookSettings settings) {
+    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers ->
+        new BookFront(ctx, timers, symbol, settings))).narrow();
+  }
+
+  private final TimerScheduler<Object> timers;
+  private final String symbol;
+  private final BookSettings settings;
+  private final int maxQueued;
+  private final ArrayDeque<Command> queue = new ArrayDeque<>();
+  private ActorRef<Command> book;
+  private int incarnation;
+  /** The book has recovered since it was started or restarted: writes may go to it. */
+  private boolean ready;
+  /** Number of the write in flight, 0 if none. */
+  private long inFlight;
+  private long batches;
+  /** Times in a row the book stopped without a write succeeding in between. */
+  private int stops;
+  private boolean dropping;
+
+  private BookFront(ActorContext<Object> ctx, TimerScheduler<Object> timers, String symbol,
+      BookSettings settings) {
+    super(ctx);
+    this.timers = timers;
+    this.symbol = symbol;
+    this.settings = settings;
+    this.maxQueued = ctx.getSystem().settings().config().getInt("pekko.persistence.typed.stash-capacity");
+    spawnBook();
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Command.class, this::onCommand)
+        .onMessage(Written.class, this::onWritten)
+        .onMessage(Recovered.class, this::onRecovered)
+        .onMessage(Respawn.class, this::onRespawn)
+        .onSignal(Terminated.class, this::onBookStopped)
+        .build();
+  }
+
+  private Behavior<Object> onCommand(Command c) {
+    if (c instanceof Batch) {
+      getContext().getLog().warn("order book {}: dropped a Batch sent to the entity from outside", symbol);
+      return this;
+    }
+    if (queue.size() >= maxQueued) {
+      if (!dropping) {
+        getContext().getLog().warn("order book {}: {} commands queued behind its journal writes; "
+            + "dropping new ones until the queue drains", symbol, queue.size());
+      }
+      dropping = true;
+      return this;
+    }
+    dropping = false;
+    queue.addLast(c);
+    drain();
+    return this;
+  }
+
+  private Behavior<Object> onWritten(Written w) {
+    if (w.incarnation() == incarnation && w.batch() == inFlight) {
+      inFlight = 0;
+      stops = 0;
+      drain();
+    }
+    return this;
+  }
+
+  private Behavior<Object> onRecovered(Recovered r) {
+    if (r.incarnation() == incarnation) {
+      ready = true;
+      inFlight = 0; // after a failed write: that write is lost, its commands unanswered
+      drain();
+    }
+    return this;
+  }
+
+  private Behavior<Object> onBookStopped(Terminated t) {
+    if (!t.getRef().equals(book)) return this;
+    book = null;
+    ready = false;
+    inFlight = 0; // rejected as a whole before the book stopped, or never acknowledged
+    stops++;
+    Duration delay = stops <= 1 ? Duration.ZERO : backoff(stops - 1);
+    getContext().getLog().info("order book {} stopped; starting it again in {} ms with {} queued command(s)",
+        symbol, delay.toMillis(), queue.size());
+    if (delay.isZero()) spawnBook();
+    else timers.startSingleTimer(new Respawn(incarnation), delay);
+    return this;
+  }
+
+  private Behavior<Object> onRespawn(Respawn r) {
+    if (book == null && r.incarnation() == incarnation) spawnBook();
+    return this;
+  }
+
+  private Duration backoff(int n) {
+    long min = settings.minBackoff().toMillis();
+    long ms = min << Math.min(n - 1, 20);
+    return Duration.ofMillis(Math.min(Math.max(ms, min), settings.maxBackoff().toMillis()));
+  }
+
+  private void spawnBook() {
+    incarnation++;
+    ActorRef<Note> self = getContext().getSelf().narrow();
+    // A command that makes the core throw fails the book (see BookCommands#write): restart it in
+    // place, so that the commands already in its mailbox are carried out after its recovery.
+    Behavior<Command> journaled = Behaviors.supervise(OrderBook.create(symbol, settings, self, incarnation))
+        .onFailure(BookCommands.BookFailure.class, SupervisorStrategy.restartWithBackoff(
+            settings.minBackoff(), settings.maxBackoff(), settings.randomFactor()));
+    book = getContext().spawn(journaled, "journal-" + incarnation, DispatcherSelector.sameAsParent());
+    getContext().watch(book);
+  }
+
+  /** Sends on what may go: reads at the head of the queue, and the next write if none is in flight. */
+  private void drain() {
+    while (book != null && !queue.isEmpty()) {
+      if (!OrderBook.writes(queue.peekFirst())) {
+        book.tell(queue.pollFirst());
+        continue;
+      }
+      if (!ready || inFlight != 0) return;
+      inFlight = ++batches;
+      book.tell(new Batch(inFlight, nextWrite()));
+    }
+  }
+
+  /** Takes the next write's commands off the queue (see "Order" in the class comment). */
+  private List<Command> nextWrite() {
+    List<Command> batch = new ArrayList<>();
+    Set<Long> placed = new HashSet<>();
+    while (!queue.isEmpty() && batch.size() < settings.maxBatch() && OrderBook.writes(queue.peekFirst())) {
+      Command c = queue.peekFirst();
+      boolean alone = c instanceof SetPhase || c instanceof Clock || c instanceof BustTrade;
+      if (alone && !batch.isEmpty()) break;
+      if (c instanceof PlaceOrder p && !placed.add(p.orderId())) break;
+      batch.add(queue.pollFirst());
+      if (alone) break;
+    }
+    return batch;
+  }
+}

@@ -35,8 +35,14 @@ public final class StorageReplicas implements Extension {
       return replicas.stream().anyMatch(r -> !seen.containsKey(r) || !seen.get(r).upToDate());
     }
 
+    /**
+     * Whether a write could be acknowledged now: enough replicas answer that are not refusing
+     * writes (a full disk), and one of them is active. In the legacy pair the standby answers
+     * but takes no writes, so a live standby next to a dead primary is not a quorum (2020-10-01).
+     */
     public boolean quorumVisible() {
-      return seen.size() >= quorum;
+      long writable = seen.values().stream().filter(s -> !"full-disk".equals(s.fault())).count();
+      return writable >= quorum && seen.values().stream().anyMatch(StatusReply::active);
     }
 
     @Override

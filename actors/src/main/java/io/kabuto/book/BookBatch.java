@@ -78,6 +78,8 @@ final class BookBatch {
     if (s.book == null && events.isEmpty()) events.add(new Opened(s.rules));
     Applied a = new Applied(++seq, data);
     events.add(a);
+    // The live book is as of this command now; the next command of the batch moves it on.
+    if (s.book != null) s.feed.noteTop(a.seq());
     steps.add(new Step(replyTo, reply, a, replyOrderId, null, null));
   }
 

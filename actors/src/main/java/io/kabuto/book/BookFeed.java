@@ -25,6 +25,13 @@ final class BookFeed {
   private final long[] top = new long[4];
   private final long[] px1 = new long[1];
   private final long[] qty1 = new long[1];
+  /**
+   * Top of book right after each command of a batch that is still being written, by Applied
+   * seq. In a batch the live book is already past every command when the event handler runs, so
+   * it must not read the book for an earlier command's TOP: replay (which applies event by event)
+   * would put the change at a different seq, and the feed must number the same either way.
+   */
+  private final java.util.Map<Long, long[]> notedTops = new java.util.HashMap<>();
 
   /** The feed of {@code book} (null for the empty state) carrying on from {@code ring}. */
   BookFeed(LimitOrderBook book, MarketDataRing ring) {
@@ -54,11 +61,26 @@ final class BookFeed {
       }
     }
     long bp = top[0], bq = top[1], ap = top[2], aq = top[3];
-    readTop(top);
+    long[] noted = notedTops.remove(eventSeq);
+    if (noted != null) {
+      System.arraycopy(noted, 0, top, 0, 4);
+    } else {
+      readTop(top);
+    }
     if (bp != top[0] || bq != top[1] || ap != top[2] || aq != top[3]) {
       emit(new MarketDataMessage(symbol, ring.lastSeq() + 1, MarketDataMessage.Kind.TOP, time,
           eventSeq, 0, 0, 0, null, top[0], top[1], top[2], top[3], null, false, null));
     }
+  }
+
+  /**
+   * Records the live book's top of book as of Applied {@code seq}, whose command has just run on
+   * it (a batch runs later commands before the event handler sees this one).
+   */
+  void noteTop(long seq) {
+    long[] t = new long[4];
+    readTop(t);
+    notedTops.put(seq, t);
   }
 
   /** The BUST message of a Busted event ({@code t}: the busted trade), into the ring. */

@@ -208,9 +208,34 @@ class BookFrontTest {
 
     SnapshotTestKit snaps = SnapshotTestKit.create(testKit.system());
     assertTrue(!snaps.persistedInStorage(OrderBook.persistenceId(sym).id()).isEmpty(), "a snapshot was taken");
+    List<io.kabuto.marketdata.MarketDataMessage> feed = marketData(book);
+    assertTrue(feed.stream().anyMatch(m -> m.kind() == io.kabuto.marketdata.MarketDataMessage.Kind.TOP),
+        "the feed has TOP messages");
     testKit.stop(book);
     ActorRef<Command> again = front(sym);
     assertEquals(before, depth(again));
+    assertEquals(feed, marketData(again));
+    // The feed is derived by the event handler: a replay of the whole journal (no snapshot) must
+    // number and fill it exactly as the live batches did (a batch's TOP is the book after its
+    // own command, not after the whole batch).
+    testKit.stop(again);
+    snaps.clearByPersistenceId(OrderBook.persistenceId(sym).id());
+    ActorRef<Command> replayed = front(sym);
+    assertEquals(before, depth(replayed));
+    assertEquals(feed, marketData(replayed));
+  }
+
+  private static List<io.kabuto.marketdata.MarketDataMessage> marketData(ActorRef<Command> book) {
+    TestProbe<Response> p = testKit.createTestProbe();
+    List<io.kabuto.marketdata.MarketDataMessage> all = new ArrayList<>();
+    long from = 1;
+    while (true) {
+      book.tell(new OrderBook.GetMarketData(from, OrderBook.MAX_MARKET_DATA_PAGE, p.getRef()));
+      OrderBook.MarketDataPage page = p.expectMessageClass(OrderBook.MarketDataPage.class, WAIT);
+      all.addAll(page.messages());
+      if (page.messages().isEmpty() || all.get(all.size() - 1).seq() >= page.lastSeq()) return all;
+      from = all.get(all.size() - 1).seq() + 1;
+    }
   }
 
   /** Two PlaceOrders with one id behind the same held write: the second gets the first's answer. */

@@ -107,6 +107,9 @@ public final class MarketSupervisor {
   }
 
   /** The supervisor's state (actor-confined). */
+  /** How long after this supervisor starts a book that never answered counts as silent. */
+  static final java.time.Duration STARTUP_GRACE = java.time.Duration.ofSeconds(30);
+
   private static final class Sup {
     final ActorContext<Command> ctx;
     final ActorSystem<?> system;
@@ -123,6 +126,12 @@ public final class MarketSupervisor {
     long quorumLostSince = -1;
     long quorumOkSince = -1;
     final Map<String, Long> lastAnswer = new HashMap<>();
+    /**
+     * Until a book first answers, its silence counts only from this instant: a book that has not
+     * come up yet (the cluster or this supervisor just started, storage still catching up) has
+     * not failed, and halting it by rule at startup would keep it halted for the day.
+     */
+    final long unansweredSilentFrom = System.nanoTime() + STARTUP_GRACE.toNanos();
     final Map<String, Long> answeringSince = new HashMap<>();
 
     Sup(ActorContext<Command> ctx, MarketSettings ms) {
@@ -198,16 +207,16 @@ public final class MarketSupervisor {
 
     void probe() {
       for (String sym : symbols) {
-        ctx.ask(OrderBook.Response.class, books, ms.probeTimeout(),
-            r -> new ShardingEnvelope<>(sym, new OrderBook.GetDepth(0, r)),
-            (r, e) -> new ProbeAnswer(sym, e == null && r instanceof OrderBook.Depth));
+        io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response, Command>askSelf(
+            ctx, books, r -> new ShardingEnvelope<>(sym, new OrderBook.GetDepth(0, r)),
+            ms.probeTimeout(), (r, e) -> new ProbeAnswer(sym, e == null && r instanceof OrderBook.Depth));
       }
       long now = System.nanoTime();
       MarketHalts.Table t = gate.table();
       for (String sym : symbols) {
         MarketHalts.Entry e = t.entries().get(sym);
         boolean halted = e != null && e.halted();
-        long silent = now - lastAnswer.getOrDefault(sym, now);
+        long silent = now - lastAnswer.getOrDefault(sym, unansweredSilentFrom);
         if (!halted && silent >= ms.bookUnavailableHaltAfter().toNanos()) {
           lastAnswer.put(sym, now);
           MarketOps.writeHalt(system, sym, true, "rule: book not answering for "

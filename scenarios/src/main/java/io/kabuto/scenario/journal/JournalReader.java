@@ -55,6 +55,7 @@ public final class JournalReader {
 
   /** The logs of these symbols' books on every store; {@code work} receives the copies. */
   public static StoredJournal read(List<Store> stores, Collection<String> symbols, Path work) {
+    quietStoreLogs();
     Map<String, Map<String, List<JournalEntry>>> bySymbol = new LinkedHashMap<>();
     List<String> read = new ArrayList<>();
     List<String> problems = new ArrayList<>();
@@ -120,6 +121,14 @@ public final class JournalReader {
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    }
+  }
+
+  /** Opening and closing each copied store is routine here: keep it out of the run's output. */
+  private static void quietStoreLogs() {
+    org.slf4j.Logger l = org.slf4j.LoggerFactory.getLogger(LevelDbStore.class);
+    if (l instanceof ch.qos.logback.classic.Logger lb) {
+      lb.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 }

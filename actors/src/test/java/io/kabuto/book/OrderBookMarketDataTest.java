@@ -1,6 +1,8 @@
 package io.kabuto.book;
 
 import static io.kabuto.book.BookFlow.yen;
+import static io.kabuto.book.BookKit.place;
+import static io.kabuto.book.BookKit.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,7 +19,6 @@ import io.kabuto.book.OrderBook.EventData;
 import io.kabuto.book.OrderBook.MarketDataPage;
 import io.kabuto.book.OrderBook.OrderState;
 import io.kabuto.book.OrderBook.OrderStatus;
-import io.kabuto.book.OrderBook.PlaceOrder;
 import io.kabuto.book.OrderBook.Rejected;
 import io.kabuto.book.OrderBook.Response;
 import io.kabuto.book.OrderBook.State;
@@ -25,12 +26,10 @@ import io.kabuto.marketdata.MarketDataMessage;
 import io.kabuto.marketdata.MarketDataMessage.Kind;
 import io.kabuto.matching.CancelReason;
 import io.kabuto.matching.EventType;
-import io.kabuto.matching.OrderType;
 import io.kabuto.matching.Phase;
 import io.kabuto.matching.Reject;
 import io.kabuto.matching.SelfTradePrevention;
 import io.kabuto.matching.Side;
-import io.kabuto.matching.TimeInForce;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,23 +75,7 @@ class OrderBookMarketDataTest {
   }
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> kit(String symbol) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), OrderBook.create(symbol),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
-  }
-
-  private static Response run(EventSourcedBehaviorTestKit<Command, Event, State> kit, BookFlow.Step step) {
-    return kit.<Response>runCommand(step::apply).reply();
-  }
-
-  private static Response place(EventSourcedBehaviorTestKit<Command, Event, State> kit, long id, int part,
-      Side side, double price, long qty, SelfTradePrevention stp) {
-    return run(kit, r -> new PlaceOrder(id, part, side, OrderType.LIMIT, TimeInForce.DAY, yen(price), qty,
-        stp, 1000 + id, r));
-  }
-
-  private static Response place(EventSourcedBehaviorTestKit<Command, Event, State> kit, long id, int part,
-      Side side, double price, long qty) {
-    return place(kit, id, part, side, price, qty, SelfTradePrevention.NONE);
+    return BookKit.create(testKit.system(), symbol);
   }
 
   /** Every retained message from {@code from} on, page by page (pages are capped). */

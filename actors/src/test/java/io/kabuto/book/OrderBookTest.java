@@ -1,6 +1,8 @@
 package io.kabuto.book;
 
 import static io.kabuto.book.BookFlow.yen;
+import static io.kabuto.book.BookKit.place;
+import static io.kabuto.book.BookKit.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -88,19 +90,7 @@ class OrderBookTest {
   }
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> kit(String symbol) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), OrderBook.create(symbol),
-        // State holds the live core book; what is persisted and snapshotted is checked instead
-        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
-  }
-
-  private static Response run(EventSourcedBehaviorTestKit<Command, Event, State> kit, BookFlow.Step step) {
-    return kit.<Response>runCommand(step::apply).reply();
-  }
-
-  private static Response place(EventSourcedBehaviorTestKit<Command, Event, State> kit, long id, int part, Side side,
-      double price, long qty) {
-    return run(kit, r -> new PlaceOrder(id, part, side, OrderType.LIMIT, TimeInForce.DAY, yen(price), qty,
-        SelfTradePrevention.NONE, 1000 + id, r));
+    return BookKit.create(testKit.system(), symbol);
   }
 
   private static Depth depth(EventSourcedBehaviorTestKit<Command, Event, State> kit) {

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kabuto.book.BookTopics;
 import io.kabuto.book.OrderBook;
 import io.kabuto.gateway.http.HttpGateway;
+import io.kabuto.gateway.http.HttpTestNode;
+import io.kabuto.gateway.http.HttpTestNode.Res;
+import io.kabuto.gateway.http.WebSocketMessages;
 import io.kabuto.matching.EventType;
 import io.kabuto.matching.OrderType;
 import io.kabuto.matching.SelfTradePrevention;
@@ -18,8 +21,6 @@ import io.kabuto.node.KabutoNode;
 import io.kabuto.node.NodeConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,26 +100,8 @@ class MarketDataHttpTest {
         side, OrderType.LIMIT, TimeInForce.DAY, yen * 10, qty, SelfTradePrevention.NONE, 1, r)));
   }
 
-  private record Res(int status, JsonNode body, String raw) {
-    String code() {
-      return body == null || body.get("code") == null ? null : body.get("code").asText();
-    }
-  }
-
   private static Res send(String method, String path, String token, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json");
-    if (token != null) b.header("Authorization", "Bearer " + token);
-    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode n = null;
-    try {
-      n = JSON.readTree(r.body());
-    } catch (Exception notJson) {
-      // left null: the assertion says so
-    }
-    return new Res(r.statusCode(), n, r.body());
+    return HttpTestNode.send(client, port, method, path, token, body);
   }
 
   private static Res get(String path, String token) throws Exception {
@@ -170,7 +152,7 @@ class MarketDataHttpTest {
 
     BlockingQueue<String> in = new LinkedBlockingQueue<>();
     WebSocket ws = client.newWebSocketBuilder().buildAsync(
-        URI.create("ws://127.0.0.1:" + port + "/ws/market-data/M1?from=1&token=" + BROKER1), new Collect(in))
+        URI.create("ws://127.0.0.1:" + port + "/ws/market-data/M1?from=1&token=" + BROKER1), new WebSocketMessages(in))
         .get(15, TimeUnit.SECONDS);
     try {
       // live messages after the subscription, and duplicates re-published on the topic
@@ -220,28 +202,8 @@ class MarketDataHttpTest {
   void webSocketForAnUnknownSymbolIsRefused() {
     CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, () ->
         client.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port
-            + "/ws/market-data/NOPE?token=" + BROKER1), new Collect(new LinkedBlockingQueue<>())).join());
+            + "/ws/market-data/NOPE?token=" + BROKER1), new WebSocketMessages(new LinkedBlockingQueue<>())).join());
     var refused = assertInstanceOf(java.net.http.WebSocketHandshakeException.class, e.getCause());
     assertEquals(404, refused.getResponse().statusCode());
-  }
-
-  static final class Collect implements WebSocket.Listener {
-    private final BlockingQueue<String> into;
-    private final StringBuilder part = new StringBuilder();
-
-    Collect(BlockingQueue<String> into) {
-      this.into = into;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      part.append(data);
-      if (last) {
-        into.add(part.toString());
-        part.setLength(0);
-      }
-      ws.request(1);
-      return null;
-    }
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kabuto.book.BookTopics;
 import io.kabuto.book.OrderBook;
 import io.kabuto.gateway.OrderIds;
+import io.kabuto.gateway.http.HttpTestNode.Res;
 import io.kabuto.matching.EventType;
 import io.kabuto.matching.OrderType;
 import io.kabuto.matching.Side;
@@ -19,8 +20,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,29 +127,10 @@ class GatewayNodesTest {
     }
   }
 
-  record Res(int status, JsonNode body, String raw) {
-    String code() {
-      return body == null || body.get("code") == null ? null : body.get("code").asText();
-    }
-  }
-
   private static Res send(KabutoNode gw, String method, String path, String token, String body)
       throws Exception {
-    int port = HttpGateway.boundPort(gw.system()).orElseThrow();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + token);
-    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode n = null;
-    try {
-      n = JSON.readTree(r.body());
-    } catch (Exception notJson) {
-      // left null: the assertion shows the raw body
-    }
-    return new Res(r.statusCode(), n, r.body());
+    return HttpTestNode.send(client, HttpGateway.boundPort(gw.system()).orElseThrow(), method, path,
+        token, body);
   }
 
   private static Res place(KabutoNode gw, String token, String clOrdId, String symbol, long qty)
@@ -213,7 +193,7 @@ class GatewayNodesTest {
     int port = HttpGateway.boundPort(gw2.system()).orElseThrow();
     WebSocket ws = client.newWebSocketBuilder()
         .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/executions?token=" + B2),
-            new HttpGatewayTest.Collect(got))
+            new WebSocketMessages(got))
         .get(10, TimeUnit.SECONDS);
     try {
       // The resting buy order x-1 is hit by a seller: the book's topic message, as published

@@ -13,7 +13,6 @@ import io.kabuto.gateway.http.HttpTestNode.Res;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -191,12 +190,12 @@ class HttpGatewayTest {
     BlockingQueue<String> got = new LinkedBlockingQueue<>();
     WebSocket ws = n.client.newWebSocketBuilder()
         .buildAsync(URI.create("ws://127.0.0.1:" + n.port + "/ws/executions?token=" + BROKER2),
-            new Collect(got))
+            new WebSocketMessages(got))
         .get(10, TimeUnit.SECONDS);
     BlockingQueue<String> md = new LinkedBlockingQueue<>();
     WebSocket market = n.client.newWebSocketBuilder()
         .header("Authorization", "Bearer " + BROKER1)
-        .buildAsync(URI.create("ws://127.0.0.1:" + n.port + "/ws/market/S7"), new Collect(md))
+        .buildAsync(URI.create("ws://127.0.0.1:" + n.port + "/ws/market/S7"), new WebSocketMessages(md))
         .get(10, TimeUnit.SECONDS);
     try {
       Thread.sleep(300); // the subscription reaches the session
@@ -237,23 +236,4 @@ class HttpGatewayTest {
     }
   }
 
-  static final class Collect implements WebSocket.Listener {
-    private final BlockingQueue<String> out;
-    private final StringBuilder buf = new StringBuilder();
-
-    Collect(BlockingQueue<String> out) {
-      this.out = out;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      buf.append(data);
-      if (last) {
-        out.add(buf.toString());
-        buf.setLength(0);
-      }
-      ws.request(1);
-      return null;
-    }
-  }
 }

@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** A one-node cluster with all roles and the HTTP gateway on a free port; a JSON client. */
-final class HttpTestNode implements AutoCloseable {
+/**
+ * A one-node cluster with all roles and the HTTP gateway on a free port; a JSON client (also for
+ * the tests that run their own nodes: {@link #send(HttpClient, int, String, String, String, byte[])}).
+ */
+public final class HttpTestNode implements AutoCloseable {
   static final String BROKER1 = "broker1-token";
   static final String BROKER2 = "broker2-token";
   static final String ADMIN = "kabuto-admin";
@@ -62,14 +65,21 @@ final class HttpTestNode implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  record Res(int status, JsonNode body, String raw) {
-    String code() {
+  public record Res(int status, JsonNode body, String raw) {
+    public String code() {
       return body == null || body.get("code") == null ? null : body.get("code").asText();
     }
   }
 
   Res send(String method, String path, String token, byte[] body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+    return send(client, port, method, path, token, body);
+  }
+
+  /** {@code method path} on 127.0.0.1:{@code port} as JSON, with a bearer token unless null. */
+  public static Res send(HttpClient client, int port, String method, String path, String token,
+      byte[] body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body))
         .header("Content-Type", "application/json");
@@ -86,9 +96,15 @@ final class HttpTestNode implements AutoCloseable {
     return new Res(r.statusCode(), n, r.body());
   }
 
+  /** As above, the body (if any) in UTF-8. */
+  public static Res send(HttpClient client, int port, String method, String path, String token,
+      String body) throws Exception {
+    return send(client, port, method, path, token, body == null ? null
+        : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   Res send(String method, String path, String token, String body) throws Exception {
-    return send(method, path, token, body == null ? null : body.getBytes(
-        java.nio.charset.StandardCharsets.UTF_8));
+    return send(client, port, method, path, token, body);
   }
 
   Res post(String path, String token, String body) throws Exception {

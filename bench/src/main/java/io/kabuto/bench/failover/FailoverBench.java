@@ -1,5 +1,7 @@
 package io.kabuto.bench.failover;
 
+import io.kabuto.bench.BenchCluster;
+import io.kabuto.bench.BenchFailure;
 import io.kabuto.bench.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kabuto.book.OrderBook;
@@ -13,10 +15,7 @@ import io.kabuto.matching.TimeInForce;
 import io.kabuto.node.KabutoNode;
 import io.kabuto.node.NodeConfig;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,13 +97,6 @@ public final class FailoverBench {
     }
   }
 
-  /** The benchmark could not run; the message says what to do. */
-  public static final class BenchFailure extends RuntimeException {
-    public BenchFailure(String message) {
-      super(message);
-    }
-  }
-
   // ---------------------------------------------------------------------------- state
 
   private final Options o;
@@ -146,17 +138,15 @@ public final class FailoverBench {
     }
     boolean tempDir = o.runDir() == null;
     Path runDir = tempDir ? Files.createTempDirectory("kabuto-bench-failover") : o.runDir();
-    Topology t = o.topology() != null ? o.topology() : Topology.defaultTopology(home());
+    Topology t = o.topology() != null ? o.topology() : Topology.defaultTopology(BenchCluster.home());
     if (t.nodes().stream().filter(n -> n.roles().contains(NodeConfig.ROLE_MATCHING)).count() < 2) {
       throw new BenchFailure("topology " + t.name() + " has fewer than 2 matching nodes: nowhere to fail over to");
     }
-    Thread hook = new Thread(this::emergencyTeardown, "bench-failover-teardown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    Thread hook = BenchCluster.addHook("bench-failover-teardown", this::emergencyTeardown);
     boolean ok = false;
     try {
       p.say("starting topology %s (%d nodes) in %s", t.name(), t.nodes().size(), runDir);
-      PrintWriter clusterOut = new PrintWriter(new OutputStreamWriter(new Indent(out), StandardCharsets.UTF_8), true);
-      cluster = LocalCluster.up(runDir, t, clusterOut, Duration.ofSeconds(120));
+      cluster = BenchCluster.up(runDir, t, out, Duration.ofSeconds(120));
       p.say("cluster up; watchdog %s", cluster.watchdogRunning() ? "running" : "NOT running");
       startClient(t, runDir);
       Result r = measure(t);
@@ -166,11 +156,7 @@ public final class FailoverBench {
       throw new BenchFailure(e.getMessage());
     } finally {
       teardown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // shutting down already
-      }
+      BenchCluster.removeHook(hook);
       if (ok && tempDir) {
         Progress.deleteTree(runDir);
       } else {
@@ -568,47 +554,12 @@ public final class FailoverBench {
       client.terminate();
       client.awaitTermination(Duration.ofSeconds(15));
     }
-    if (cluster != null) {
-      p.say("tearing the cluster down");
-      cluster.down(Duration.ofSeconds(15));
-      cluster = null;
-    }
+    BenchCluster.down(cluster, p, Duration.ofSeconds(15));
+    cluster = null;
   }
 
   /** Ctrl-C / SIGTERM: no time for a graceful leave; kill every process of the cluster. */
   private void emergencyTeardown() {
-    LocalCluster c = cluster;
-    if (c != null) {
-      out.println("interrupted: killing the cluster's processes in " + c.runDir());
-      c.killAll();
-    }
-  }
-
-  static Path home() {
-    String h = System.getenv("KABUTO_HOME");
-    return Path.of(h != null && !h.isBlank() ? h : ".").toAbsolutePath().normalize();
-  }
-
-  /** Indents the cluster machinery's output under the benchmark's progress lines. */
-  private static final class Indent extends java.io.OutputStream {
-    final PrintStream out;
-    boolean lineStart = true;
-
-    Indent(PrintStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public synchronized void write(int b) {
-      if (lineStart) {
-        out.print("           | ");
-        lineStart = false;
-      }
-      out.write(b);
-      if (b == '\n') {
-        lineStart = true;
-        out.flush();
-      }
-    }
+    BenchCluster.killAll(cluster, out);
   }
 }

@@ -1,5 +1,6 @@
 package io.kabuto.bench.failover;
 
+import io.kabuto.bench.BenchCluster;
 import io.kabuto.cli.KabutoCli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -55,22 +56,15 @@ public final class FailoverCommand implements Callable<Integer> {
     if (runs < 1 || runs > 100) {
       throw new ParameterException(spec.commandLine(), "--runs must be 1..100");
     }
+    FailoverBench.Options o;
     try {
-      FailoverBench.Options o = new FailoverBench.Options(runs, symbol,
+      o = new FailoverBench.Options(runs, symbol,
           topology == null ? null : io.kabuto.cli.cluster.Topology.load(topology), runDir, verbose);
-      FailoverBench.Result r = FailoverBench.run(o, System.out);
-      System.out.println(r.lastLine());
-      return KabutoCli.EXIT_OK;
-    } catch (FailoverBench.BenchFailure e) {
-      System.out.println("failover bench FAILED: " + e.getMessage());
-      return KabutoCli.EXIT_FAILURE;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
-    } catch (Exception e) {
-      System.out.println("failover bench FAILED: " + e + "; check that ports 25521-25525 and "
-          + "35521-35525 are free (./kabuto cluster down) and see the node logs in the run dir");
-      e.printStackTrace(System.out);
-      return KabutoCli.EXIT_FAILURE;
     }
+    return BenchCluster.exitCode("failover", "check that ports 25521-25525 and 35521-35525 are "
+        + "free (./kabuto cluster down) and see the node logs in the run dir",
+        () -> FailoverBench.run(o, System.out).lastLine());
   }
 }

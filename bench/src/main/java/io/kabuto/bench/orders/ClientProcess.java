@@ -1,5 +1,6 @@
 package io.kabuto.bench.orders;
 
+import io.kabuto.bench.BenchFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -78,11 +79,11 @@ final class ClientProcess implements AutoCloseable {
       long left = deadline - System.nanoTime();
       String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
       if (l == null) {
-        throw new OrdersBench.BenchFailure("load client " + name + " did not answer within "
+        throw new BenchFailure("load client " + name + " did not answer within "
             + timeoutMillis / 1000 + " s (log: " + log + ")");
       }
       if (l.startsWith("failed")) {
-        throw new OrdersBench.BenchFailure("load client " + name + ": " + l.substring(6).trim()
+        throw new BenchFailure("load client " + name + ": " + l.substring(6).trim()
             + " (log: " + log + ")");
       }
       if (l.startsWith(prefix)) {

@@ -1,6 +1,8 @@
 package io.kabuto.bench.orders;
 
 import com.typesafe.config.Config;
+import io.kabuto.bench.BenchCluster;
+import io.kabuto.bench.BenchFailure;
 import io.kabuto.bench.Progress;
 import io.kabuto.book.BookSettings;
 import io.kabuto.cli.cluster.LocalCluster;
@@ -11,9 +13,7 @@ import io.kabuto.matching.BookRules;
 import io.kabuto.node.NodeConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,13 +92,6 @@ public final class OrdersBench {
     }
   }
 
-  /** The benchmark could not run; the message says what to do. */
-  public static final class BenchFailure extends RuntimeException {
-    public BenchFailure(String message) {
-      super(message);
-    }
-  }
-
   private final Options o;
   private final Progress p;
   private final PrintStream out;
@@ -123,10 +116,9 @@ public final class OrdersBench {
     boolean tempDir = o.runDir() == null;
     runDir = tempDir ? Files.createTempDirectory("kabuto-bench-orders") : o.runDir().toAbsolutePath();
     Files.createDirectories(runDir);
-    Thread hook = new Thread(this::emergencyTeardown, "bench-orders-teardown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    Thread hook = BenchCluster.addHook("bench-orders-teardown", this::emergencyTeardown);
     try {
-      Topology base = o.topology() != null ? o.topology() : Topology.defaultTopology(home());
+      Topology base = o.topology() != null ? o.topology() : Topology.defaultTopology(BenchCluster.home());
       Topology t = new Topology(base.name(), base.nodes(), base.seeds(), base.nodeConfig()
           + "\n# ./kabuto bench orders: " + OVERLAY_FILE + "\n" + overlay() + "\n");
       List<Topology.Node> gateways = t.nodes().stream()
@@ -147,22 +139,13 @@ public final class OrdersBench {
       describe(t, conf, gateways, listed, sessions);
 
       p.say("starting topology %s (%d nodes) in %s", t.name(), t.nodes().size(), runDir);
-      PrintWriter clusterOut = new PrintWriter(new OutputStreamWriter(indented(), StandardCharsets.UTF_8), true);
-      try {
-        cluster = LocalCluster.up(runDir.resolve("cluster"), t, clusterOut, Duration.ofSeconds(180));
-      } catch (LocalCluster.ClusterFailure e) {
-        throw new BenchFailure(e.getMessage());
-      }
+      cluster = BenchCluster.up(runDir.resolve("cluster"), t, out, Duration.ofSeconds(180));
       p.say("cluster up");
       startClients(t, gateways, bench, listed, conf);
       return steps();
     } finally {
       teardown(tempDir);
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // shutting down already
-      }
+      BenchCluster.removeHook(hook);
     }
   }
 
@@ -174,7 +157,7 @@ public final class OrdersBench {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
     }
-    Path f = home().resolve(OVERLAY_FILE);
+    Path f = BenchCluster.home().resolve(OVERLAY_FILE);
     if (!Files.isRegularFile(f)) {
       throw new BenchFailure("the benchmark's overlay config is missing: neither " + OVERLAY_RESOURCE
           + " on the classpath nor " + f + " (run from the repository root, or set KABUTO_HOME)");
@@ -428,12 +411,8 @@ public final class OrdersBench {
     for (ClientProcess c : clients) {
       c.close();
     }
-    LocalCluster c = cluster;
-    if (c != null) {
-      p.say("tearing the cluster down");
-      c.down(Duration.ofSeconds(20));
-      cluster = null;
-    }
+    BenchCluster.down(cluster, p, Duration.ofSeconds(20));
+    cluster = null;
     if (o.keep() || !tempDir) {
       p.say("run dir kept: %s (node logs in cluster/, client logs client-N.log)", runDir);
     } else {
@@ -446,38 +425,9 @@ public final class OrdersBench {
     for (ClientProcess cp : clients) {
       cp.kill();
     }
-    LocalCluster c = cluster;
-    if (c != null) {
-      out.println("interrupted: killing the cluster's processes in " + c.runDir());
-      c.killAll();
-    }
+    BenchCluster.killAll(cluster, out);
     if (!o.keep() && o.runDir() == null && runDir != null) {
       Progress.deleteTree(runDir);
     }
-  }
-
-  static Path home() {
-    String h = System.getenv("KABUTO_HOME");
-    return Path.of(h != null && !h.isBlank() ? h : ".").toAbsolutePath().normalize();
-  }
-
-  /** Indents the cluster machinery's output under the benchmark's progress lines. */
-  private java.io.OutputStream indented() {
-    return new java.io.OutputStream() {
-      boolean lineStart = true;
-
-      @Override
-      public synchronized void write(int b) {
-        if (lineStart) {
-          out.print("           | ");
-          lineStart = false;
-        }
-        out.write(b);
-        if (b == '\n') {
-          lineStart = true;
-          out.flush();
-        }
-      }
-    };
   }
 }

@@ -1,5 +1,6 @@
 package io.kabuto.bench.orders;
 
+import io.kabuto.bench.BenchCluster;
 import io.kabuto.cli.KabutoCli;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,18 +89,8 @@ public final class OrdersCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    try {
-      OrdersBench.Result r = OrdersBench.run(o, System.out);
-      System.out.println(r.lastLine());
-      return KabutoCli.EXIT_OK;
-    } catch (OrdersBench.BenchFailure e) {
-      System.out.println("orders bench FAILED: " + e.getMessage());
-      return KabutoCli.EXIT_FAILURE;
-    } catch (Exception e) {
-      System.out.println("orders bench FAILED: " + e + "; check that the topology's ports are free "
-          + "(./kabuto cluster down) and rerun with --keep to see the node and client logs");
-      e.printStackTrace(System.out);
-      return KabutoCli.EXIT_FAILURE;
-    }
+    return BenchCluster.exitCode("orders", "check that the topology's ports are free "
+        + "(./kabuto cluster down) and rerun with --keep to see the node and client logs",
+        () -> OrdersBench.run(o, System.out).lastLine());
   }
 }

@@ -3,17 +3,11 @@ package io.kabuto.bench.failover;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kabuto.bench.ThreeNodeCluster;
 import io.kabuto.cli.cluster.Topology;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -29,70 +23,22 @@ class FailoverBenchTest {
   @Test
   @Timeout(240)
   void oneRunOnThreeNodes(@TempDir Path tmp) throws Exception {
-    List<Integer> ports = new ArrayList<>();
-    while (ports.size() < 3) {
-      int p = ThreadLocalRandom.current().nextInt(20000, 29000);
-      if (!ports.contains(p) && free(p) && free(p + 10000)) {
-        ports.add(p);
-      }
-    }
-    // every node stores and matches, so the book has somewhere to go and the journal keeps a majority
-    StringBuilder t = new StringBuilder("kabuto.topology {\n  name = bench-three\n  nodes = [\n");
-    for (int i = 0; i < 3; i++) {
-      t.append("    { name = node-").append(i + 1).append(", port = ").append(ports.get(i))
-          .append(", roles = [storage, matching").append(i == 0 ? ", gateway" : "").append("] }\n");
-    }
-    t.append("  ]\n  seeds = [\"127.0.0.1:").append(ports.get(0)).append("\", \"127.0.0.1:")
-        .append(ports.get(1)).append("\"]\n}\n");
-    Path file = tmp.resolve("three.conf");
-    Files.writeString(file, t.toString());
+    ThreeNodeCluster three = ThreeNodeCluster.write(tmp, "bench-three", 1, 10000);
 
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(new TeeStream(buf, System.out), true, StandardCharsets.UTF_8);
+    PrintStream out = ThreeNodeCluster.shownAndKept(buf);
     FailoverBench.Result r = FailoverBench.run(new FailoverBench.Options(1, FailoverBench.DEFAULT_SYMBOL,
-        Topology.load(file), tmp.resolve("run"), false), out);
+        Topology.load(three.topologyFile), tmp.resolve("run"), false), out);
     out.println(r.lastLine());
-    String[] lines = buf.toString(StandardCharsets.UTF_8).strip().split("\\R");
-    Matcher m = LAST.matcher(lines[lines.length - 1]);
-    assertTrue(m.matches(), "last line: " + lines[lines.length - 1]);
+    String last = ThreeNodeCluster.lastLine(buf);
+    Matcher m = LAST.matcher(last);
+    assertTrue(m.matches(), "last line: " + last);
     assertEquals("1", m.group(3));
     assertEquals("0", m.group(4), "lost acks");
     assertTrue(Double.parseDouble(m.group(1)) > 0, "a recovery time was measured");
     assertTrue(r.acked() > 0);
-    for (int p : ports) {
-      assertTrue(free(p), "port " + p + " released: the cluster was torn down");
-    }
-  }
-
-  static boolean free(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", port));
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
-  static final class TeeStream extends java.io.OutputStream {
-    final java.io.OutputStream a;
-    final java.io.OutputStream b;
-
-    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int x) throws java.io.IOException {
-      a.write(x);
-      b.write(x);
-    }
-
-    @Override
-    public void write(byte[] bs, int off, int len) throws java.io.IOException {
-      a.write(bs, off, len);
-      b.write(bs, off, len);
+    for (int p : three.ports) {
+      assertTrue(ThreeNodeCluster.free(p), "port " + p + " released: the cluster was torn down");
     }
   }
 }

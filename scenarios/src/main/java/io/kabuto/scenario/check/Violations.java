@@ -5,13 +5,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Collects violations of one check: a count, the first message, and the offending lines. */
-final class Violations {
+/**
+ * Collects violations of one check: a count, the first message, and the offending lines (history
+ * {@code seq}s, at most {@link Verdict#MAX_LINES}); {@link Verdict#of} turns them into the verdict.
+ */
+public final class Violations {
   private int count;
   private String first;
   private final Set<Long> lines = new LinkedHashSet<>();
 
-  void add(String message, long... seqs) {
+  public void add(String message, long... seqs) {
     count++;
     if (first == null) {
       first = message;

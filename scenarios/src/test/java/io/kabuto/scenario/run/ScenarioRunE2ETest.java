@@ -10,14 +10,10 @@ import io.kabuto.scenario.history.History;
 import io.kabuto.scenario.model.Scenario;
 import io.kabuto.scenario.model.ScenarioLoader;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +29,7 @@ class ScenarioRunE2ETest {
   @Test
   @Timeout(600)
   void aShortCrashScenarioPassesAndIsReported(@TempDir Path tmp) throws Exception {
-    List<Integer> ports = new ArrayList<>();
-    while (ports.size() < 3) {
-      int p = ThreadLocalRandom.current().nextInt(20000, 25000);
-      if (!ports.contains(p) && free(p) && free(p + 10000) && free(p + 20000)) {
-        ports.add(p);
-      }
-    }
+    List<Integer> ports = FreePorts.forNodes(3);
     // the gateway node matches no book, so killing a book's host leaves order entry up; three
     // storage replicas keep a majority when one dies
     Files.writeString(tmp.resolve("three.conf"), "kabuto.topology {\n name = e2e-three\n nodes = [\n"
@@ -95,17 +85,7 @@ class ScenarioRunE2ETest {
     assertFalse(html.contains("<script") || html.contains("<link") || html.contains("src="),
         "self-contained: nothing to fetch");
     for (int p : ports) {
-      assertTrue(free(p), "port " + p + " released: the cluster was stopped");
-    }
-  }
-
-  static boolean free(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", port));
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
+      assertTrue(FreePorts.free(p), "port " + p + " released: the cluster was stopped");
     }
   }
 }

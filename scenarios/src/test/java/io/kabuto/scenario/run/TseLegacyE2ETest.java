@@ -10,10 +10,8 @@ import io.kabuto.scenario.model.ScenarioLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,14 +29,7 @@ class TseLegacyE2ETest {
   @Test
   @Timeout(600)
   void theLegacyPairFailsAsIn2020AndTheHaltHolds(@TempDir Path tmp) throws Exception {
-    List<Integer> ports = new ArrayList<>();
-    while (ports.size() < 3) {
-      int p = ThreadLocalRandom.current().nextInt(20000, 25000);
-      if (!ports.contains(p) && ScenarioRunE2ETest.free(p) && ScenarioRunE2ETest.free(p + 10000)
-          && ScenarioRunE2ETest.free(p + 20000)) {
-        ports.add(p);
-      }
-    }
+    List<Integer> ports = FreePorts.forNodes(3);
     Files.writeString(tmp.resolve("pair.conf"), "kabuto.topology {\n name = e2e-pair\n nodes = [\n"
         + "  { name = node-1, port = " + ports.get(0) + ", roles = [storage, gateway] }\n"
         + "  { name = node-2, port = " + ports.get(1) + ", roles = [storage, matching] }\n"
@@ -94,7 +85,7 @@ class TseLegacyE2ETest {
     assertTrue(v.get("halted-orders-refused").summary().matches("halts of .* confirmed; [1-9]\\d* orders .*"),
         "orders were refused during the halt: " + v.get("halted-orders-refused").summary());
     for (int p : ports) {
-      assertTrue(ScenarioRunE2ETest.free(p), "port " + p + " released: the cluster was stopped");
+      assertTrue(FreePorts.free(p), "port " + p + " released: the cluster was stopped");
     }
   }
 }

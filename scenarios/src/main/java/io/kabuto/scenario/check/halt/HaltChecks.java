@@ -2,6 +2,7 @@ package io.kabuto.scenario.check.halt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kabuto.scenario.check.Verdict;
+import io.kabuto.scenario.check.Violations;
 import io.kabuto.scenario.model.HaltExpectation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ public final class HaltChecks {
 
   static Verdict marketHalt(HaltExpectation expect, List<JsonNode> market, List<JsonNode> faults,
       List<HaltWindows.Window> windows) {
-    Found f = new Found();
+    Violations f = new Violations();
     if (market.isEmpty()) {
       return Verdict.notChecked("market-halt", "no market status was recorded (no matching node answered "
           + "GET /market/status)");
@@ -71,13 +72,13 @@ public final class HaltChecks {
               l.path("seq").asLong());
         }
       }
-      return f.verdict("market-halt", "no halt all day, as expected");
+      return Verdict.of("market-halt", "no halt all day, as expected", f);
     }
     JsonNode step = faults.stream().filter(x -> x.path("step").asInt() == expect.afterStep()
         && "start".equals(x.path("phase").asText())).findFirst().orElse(null);
     if (step == null) {
       f.add("fault step " + expect.afterStep() + " never started, so no halt can follow it");
-      return f.verdict("market-halt", "");
+      return Verdict.of("market-halt", "", f);
     }
     long at = step.path("t").asLong();
     long limit = (long) (expect.withinSeconds() * 1000);
@@ -92,8 +93,8 @@ public final class HaltChecks {
           + (first.from() - at) / 1000.0 + " s after step " + expect.afterStep() + ", limit "
           + expect.withinSeconds() + " s", step.path("seq").asLong(), first.seq());
     }
-    return f.verdict("market-halt", first == null ? "" : first.scope() + " halted and confirmed "
-        + (first.from() - at) / 1000.0 + " s after step " + expect.afterStep() + ": " + first.reason());
+    return Verdict.of("market-halt", first == null ? "" : first.scope() + " halted and confirmed "
+        + (first.from() - at) / 1000.0 + " s after step " + expect.afterStep() + ": " + first.reason(), f);
   }
 
   /**
@@ -101,7 +102,7 @@ public final class HaltChecks {
    * answered with that order's earlier state, trades included.
    */
   static Verdict noExecutionWhileHalted(List<JsonNode> history, List<HaltWindows.Window> windows) {
-    Found f = new Found();
+    Violations f = new Violations();
     if (windows.isEmpty()) {
       return Verdict.pass("halted-orders-refused", "no halt was confirmed during the run");
     }
@@ -146,13 +147,13 @@ public final class HaltChecks {
     }
     // a scope can show several windows: the watcher may ask a node that has not seen the halt yet
     List<String> scopes = windows.stream().map(HaltWindows.Window::scope).distinct().sorted().toList();
-    return f.verdict("halted-orders-refused", "halts of " + String.join(", ", scopes) + " confirmed; " + refused
-        + " orders sent meanwhile, all refused with MARKET_HALTED, none executed");
+    return Verdict.of("halted-orders-refused", "halts of " + String.join(", ", scopes) + " confirmed; " + refused
+        + " orders sent meanwhile, all refused with MARKET_HALTED, none executed", f);
   }
 
   /** Null when the run had no storage failure to fail over from. */
   static Verdict storageFailover(List<JsonNode> faults, List<JsonNode> storage, double recoverySeconds) {
-    Found f = new Found();
+    Violations f = new Violations();
     long limit = (long) (recoverySeconds * 1000);
     int failures = 0;
     List<String> passed = new ArrayList<>();
@@ -191,8 +192,8 @@ public final class HaltChecks {
     if (failures == 0) {
       return null;
     }
-    return f.verdict("storage-failover", "storage stayed or became writable within " + recoverySeconds
-        + " s of every storage failure: " + String.join("; ", passed));
+    return Verdict.of("storage-failover", "storage stayed or became writable within " + recoverySeconds
+        + " s of every storage failure: " + String.join("; ", passed), f);
   }
 
   private static boolean writableWithout(JsonNode s, String target) {

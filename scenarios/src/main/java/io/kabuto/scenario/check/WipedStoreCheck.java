@@ -34,8 +34,13 @@ final class WipedStoreCheck {
         v.add(node + " did not catch up after its restart on an empty directory (store " + store + ")", seq);
       } else if (store.equals("never reported")) {
         v.add(node + " never reported its store after the restart", seq);
+      } else if (!w.path("sawCatchingUp").asBoolean() && !w.path("logSaysNotVoting").asBoolean()) {
+        v.add(node + " came back on an empty directory (store " + store + ") with no sign it waited to vote: "
+            + "neither seen catching up nor logged as a non-voter", seq);
       } else {
-        seen.add(node + ": store " + store + ", not voting until caught up " + caught + " ms after Up");
+        seen.add(node + ": store " + store + ", not voting until caught up ("
+            + (w.path("sawCatchingUp").asBoolean() ? "seen catching up, " : "") + (w.path("logSaysNotVoting").asBoolean()
+                ? "its log says so, " : "") + "up to date " + caught + " ms after Up)");
       }
     }
     if (seen.isEmpty() && v.count() == 0) {

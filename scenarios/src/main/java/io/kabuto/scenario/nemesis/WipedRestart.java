@@ -33,12 +33,14 @@ final class WipedRestart {
     }
     Path dir = cluster.dataDir(node);
     long files = delete(dir);
+    long logFrom = Files.exists(cluster.logFile(node)) ? Files.size(cluster.logFile(node)) : 0;
     cluster.restart(node, Duration.ofSeconds(120));
     ObjectNode s = History.JSON.createObjectNode();
     s.put("node", node);
     s.put("filesDeleted", files);
     long t0 = System.nanoTime();
     boolean votedEarly = false;
+    boolean sawCatchingUp = false;
     long caughtUp = -1;
     String firstStore = null;
     while (System.nanoTime() - t0 < CATCH_UP_LIMIT.toNanos()) {
@@ -49,8 +51,9 @@ final class WipedRestart {
         if (firstStore == null) {
           firstStore = r.path("store").asText();
         }
-        if (r.path("voter").asBoolean() && !r.path("upToDate").asBoolean()) {
-          votedEarly = true;
+        if (!r.path("upToDate").asBoolean()) {
+          sawCatchingUp = true;
+          votedEarly |= r.path("voter").asBoolean();
         }
         if (r.path("upToDate").asBoolean()) {
           caughtUp = (System.nanoTime() - t0) / 1_000_000L;
@@ -62,11 +65,28 @@ final class WipedRestart {
     s.put("firstStore", firstStore == null ? "never reported" : firstStore);
     s.put("votedBeforeCaughtUp", votedEarly);
     s.put("caughtUpMillis", caughtUp);
+    s.put("sawCatchingUp", sawCatchingUp);
+    // the catch-up may be over before the first /health poll: the node's own log says whether it
+    // started as a non-voter
+    s.put("logSaysNotVoting", logSince(cluster.logFile(node), logFrom).contains(NOT_VOTING));
     seen.accept(s);
     return "deleted " + dir + " (" + files + " files), started " + node + " on it: store "
-        + s.path("firstStore").asText() + ", " + (votedEarly ? "VOTED before catching up" : "not voting until caught up")
+        + s.path("firstStore").asText() + ", " + (votedEarly ? "VOTED before catching up"
+            : s.path("logSaysNotVoting").asBoolean() ? "its log: not voting until caught up" : "no non-voting start in its log")
         + ", " + (caughtUp < 0 ? "not caught up within " + CATCH_UP_LIMIT.toSeconds() + " s"
             : "caught up " + caughtUp + " ms after it was Up");
+  }
+
+  /** What StorageNode logs when it starts on a new or empty store. */
+  static final String NOT_VOTING = "not voting until then";
+
+  private static String logSince(Path log, long from) throws IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
+    byte[] all = Files.readAllBytes(log);
+    int start = (int) Math.min(from, all.length);
+    return new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static long delete(Path dir) throws IOException {

@@ -113,11 +113,16 @@ class LibraryChecksTest {
   }
 
   static Lines wiped(boolean votedEarly, long caughtUp) {
+    return wiped(votedEarly, caughtUp, false, true);
+  }
+
+  static Lines wiped(boolean votedEarly, long caughtUp, boolean sawCatchingUp, boolean logSaysNotVoting) {
     Lines l = new Lines();
     l.step(2, "restart", "start", 100);
     ObjectNode done = l.add("fault", 5000).put("step", 2).put("action", "restart").put("phase", "done");
     done.putObject("wipedStore").put("node", "node-3").put("filesDeleted", 12).put("firstStore", "NEW_EMPTY")
-        .put("votedBeforeCaughtUp", votedEarly).put("caughtUpMillis", caughtUp);
+        .put("votedBeforeCaughtUp", votedEarly).put("caughtUpMillis", caughtUp).put("sawCatchingUp", sawCatchingUp)
+        .put("logSaysNotVoting", logSaysNotVoting);
     return l;
   }
 
@@ -125,7 +130,13 @@ class LibraryChecksTest {
   void aWipedStoreMustNotVoteBeforeItHasCaughtUp() {
     Verdict ok = verdict(wiped(false, 1500).all, expect(-1, 0), WipedStoreCheck.WORD);
     assertEquals(Verdict.Status.PASS, ok.status());
-    assertTrue(ok.summary().contains("node-3: store NEW_EMPTY, not voting until caught up 1500 ms"), ok.summary());
+    assertTrue(ok.summary().contains("node-3: store NEW_EMPTY, not voting until caught up (its log says so, "
+        + "up to date 1500 ms after Up)"), ok.summary());
+    assertEquals(Verdict.Status.PASS, verdict(wiped(false, 1500, true, false).all, expect(-1, 0),
+        WipedStoreCheck.WORD).status(), "seen catching up without voting");
+    Verdict noSign = verdict(wiped(false, 1500, false, false).all, expect(-1, 0), WipedStoreCheck.WORD);
+    assertEquals(Verdict.Status.FAIL, noSign.status());
+    assertTrue(noSign.summary().contains("no sign it waited to vote"), noSign.summary());
     Verdict voted = verdict(wiped(true, 1500).all, expect(-1, 0), WipedStoreCheck.WORD);
     assertEquals(Verdict.Status.FAIL, voted.status());
     assertTrue(voted.summary().contains("voted before it had caught up"), voted.summary());

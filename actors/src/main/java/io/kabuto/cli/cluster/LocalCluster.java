@@ -148,6 +148,20 @@ public final class LocalCluster {
     }
   }
 
+  /** {@code ./kabuto cluster stop NODE}: graceful leave, SIGTERM then SIGKILL as fallbacks. */
+  public void stop(String node, Duration timeout) {
+    ProcessHandle p = ops.process(node).orElseThrow(() ->
+        new ClusterFailure(node + " is not running (" + ops.processState(node) + ")"));
+    if (!NodeFaults.stopGracefully(ops, out, requireNode(node), p, (int) Math.max(1, timeout.toSeconds()))) {
+      throw new ClusterFailure(node + " (pid " + p.pid() + ") did not exit");
+    }
+  }
+
+  /** The node's data directory (its storage under {@code storage/}). */
+  public Path dataDir(String node) {
+    return ops.dataDir(node);
+  }
+
   /** {@code ./kabuto cluster pause NODE}: SIGSTOP, a hung JVM. */
   public void pause(String node) {
     signal(node, "STOP");

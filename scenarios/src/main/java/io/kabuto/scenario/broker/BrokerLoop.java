@@ -18,9 +18,12 @@ public final class BrokerLoop implements Runnable {
   private final SimClock clock;
   private final LiveStats stats;
   private final long intervalNanos;
+  private final LoadLevel load;
   private volatile boolean stopped;
 
-  public BrokerLoop(BrokerId broker, OrderFlow flow, GatewayClient client, SimClock clock, LiveStats stats) {
+  public BrokerLoop(BrokerId broker, OrderFlow flow, GatewayClient client, SimClock clock, LiveStats stats,
+      LoadLevel load) {
+    this.load = load;
     this.broker = broker;
     this.flow = flow;
     this.client = client;
@@ -50,7 +53,7 @@ public final class BrokerLoop implements Runnable {
         } else if (wait < -TimeUnit.SECONDS.toNanos(1)) {
           next = System.nanoTime(); // fell behind (a fault held us): no burst to catch up
         }
-        next += intervalNanos;
+        next += (long) (intervalNanos / load.factor());
         if (stopped || clock.over()) {
           return;
         }

@@ -16,6 +16,14 @@ import java.util.Map;
 public final class Roster {
   /** Participant ids from here on, clear of the sample BROKER1..3 (ids 1..3). */
   static final int FIRST_ID = 101;
+  /**
+   * The participant a {@code flood} step sends as: not a broker of the roster, so its requests stay
+   * out of the history the invariants are checked on. Its cap is a broker's default.
+   */
+  public static final String FLOODER = "FLOOD1";
+  public static final String FLOODER_TOKEN = "flood1-token";
+  static final int FLOODER_ID = 100;
+  static final int FLOODER_CAP = 50;
 
   private Roster() {}
 
@@ -46,6 +54,10 @@ public final class Roster {
           .append(id.token()).append("\", rate-per-second = ").append(cap)
           .append(", max-order-qty = 100000000, max-notional-yen = 100000000000, cancel-on-disconnect = off }\n");
     }
+    b.append("kabuto.gateway.participants.").append(FLOODER).append(" { id = ").append(FLOODER_ID)
+        .append(", password = \"flood1\", token = \"").append(FLOODER_TOKEN).append("\", rate-per-second = ")
+        .append(FLOODER_CAP).append(", max-order-qty = 100000000, max-notional-yen = 100000000000, ")
+        .append("cancel-on-disconnect = off }\n");
     return b.toString();
   }
 }

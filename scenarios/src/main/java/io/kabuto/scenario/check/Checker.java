@@ -59,6 +59,16 @@ public final class Checker {
     if (expect.maxUnansweredPerFault() >= 0) {
       verdicts.add(unansweredWithinLimit(recoveries, expect.maxUnansweredPerFault()));
     }
+    if (expect.maxRejected() >= 0) {
+      verdicts.add(RejectedOrdersCheck.check(h, expect.maxRejected()));
+    }
+    if (expect.floodLatencyFactor() > 0) {
+      verdicts.add(FloodCheck.check(h, expect.floodLatencyFactor()));
+    }
+    Verdict wiped = WipedStoreCheck.check(h);
+    if (wiped.status() != Verdict.Status.NOT_CHECKED) {
+      verdicts.add(wiped);
+    }
     return new CheckResult(List.copyOf(verdicts), recoveries);
   }
 

@@ -13,9 +13,20 @@ import java.util.List;
  * @param symbol halt/resume-market of one symbol; null = the whole market
  * @param storageFault HANG, PANIC, CRASH, SLOW_DISK, FULL_DISK or CLEAR
  * @param millis SLOW_DISK latency per write
+ * @param wipe restart on an empty data directory (the node's storage deleted first)
+ * @param factor load-burst: the brokers' rate multiplier
+ * @param rate flood: requests per wall-clock second
+ * @param until load-burst and flood: the simulated time the window ends; 0 = none
  */
 public record FaultStep(int index, long at, FaultAction action, String node, List<List<String>> groups,
-    String symbol, String storageFault, long millis, String reason) {
+    String symbol, String storageFault, long millis, String reason, boolean wipe, double factor,
+    double rate, long until) {
+
+  /** A step without the restart, load-burst and flood settings. */
+  public FaultStep(int index, long at, FaultAction action, String node, List<List<String>> groups,
+      String symbol, String storageFault, long millis, String reason) {
+    this(index, at, action, node, groups, symbol, storageFault, millis, reason, false, 0, 0, 0);
+  }
 
   public static final String HOST_OF = "host-of:";
   public static final String TARGET_OF = "target-of:";
@@ -34,6 +45,18 @@ public record FaultStep(int index, long at, FaultAction action, String node, Lis
     }
     if (storageFault != null) {
       b.append(' ').append(storageFault).append(millis > 0 ? " " + millis + "ms" : "");
+    }
+    if (wipe) {
+      b.append(" on an empty data directory");
+    }
+    if (action == FaultAction.LOAD_BURST) {
+      b.append(" x").append(factor % 1 == 0 ? Long.toString((long) factor) : Double.toString(factor));
+    }
+    if (action == FaultAction.FLOOD) {
+      b.append(' ').append((long) rate).append("/s");
+    }
+    if (until > 0) {
+      b.append(" until ").append(SimTime.format(until));
     }
     return b.toString();
   }

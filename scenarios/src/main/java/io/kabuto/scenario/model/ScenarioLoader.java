@@ -40,16 +40,15 @@ public final class ScenarioLoader {
   static final Set<String> BROKER_KEYS = Set.of("kind", "count", "rate", "symbols", "on-failure",
       "quantity-lots");
   static final Set<String> FAULT_KEYS = Set.of("at", "action", "node", "groups", "symbol", "fault",
-      "millis", "reason");
+      "millis", "reason", "wipe", "factor", "rate", "until");
   static final Set<String> EXPECT_KEYS = Set.of("invariants", "recovery-seconds",
-      "max-unanswered-per-fault", "market-halt");
+      "max-unanswered-per-fault", "market-halt", "max-rejected", "flood-latency-factor");
   static final Set<String> HALT_KEYS = Set.of("after-step", "within-seconds");
   static final Set<String> STORAGE_FAULTS = Set.of("HANG", "PANIC", "CRASH", "SLOW_DISK",
       "FULL_DISK", "CLEAR");
   /** Kinds and actions issue 6 names that the runner does not simulate yet. */
   static final Set<String> LATER_KINDS = Set.of("momentum-trader", "institutional");
-  static final Set<String> LATER_ACTIONS = Set.of("load-burst", "flood", "slow-disk", "full-disk",
-      "misconfigured-restart");
+  static final Set<String> LATER_ACTIONS = Set.of("slow-disk", "full-disk");
 
   private final String file;
   private final Path home;
@@ -101,7 +100,7 @@ public final class ScenarioLoader {
     ClockSpec clock = clock(c);
     List<BrokerPopulation> brokers = brokers(c, symbols);
     List<FaultStep> faults = faults(c, clock, topology, symbols);
-    Expectations expectations = expectations(c);
+    Expectations expectations = expectations(c, faults);
     HaltExpectation halt = marketHalt(c, faults);
     return new Scenario(path, name, description, seed, topology, overrides, symbols, clock, brokers,
         faults, expectations, halt);
@@ -298,6 +297,11 @@ public final class ScenarioLoader {
         throw err(p + "at", SimTime.format(at) + " is before the previous step",
             "list the steps in time order");
       }
+      if (!out.isEmpty() && at < out.get(out.size() - 1).until()) {
+        throw err(p + "at", SimTime.format(at) + " is inside the previous step's window (until "
+            + SimTime.format(out.get(out.size() - 1).until()) + "): the steps run one after another",
+            "move the step after the window ends");
+      }
       String actionWord = string(f, "action", p);
       if (LATER_ACTIONS.contains(actionWord)) {
         throw err(p + "action", "'" + actionWord + "' is not implemented by the runner yet",
@@ -349,7 +353,55 @@ public final class ScenarioLoader {
         throw err(p + "fault", "only storage-fault takes fault and millis", "remove them here");
       }
       String reason = f.hasPath("reason") ? string(f, "reason", p) : null;
-      out.add(new FaultStep(i + 1, at, action, node, groups, symbol, storageFault, millis, reason));
+      boolean wipe = false;
+      if (f.hasPath("wipe")) {
+        if (action != FaultAction.RESTART) {
+          throw err(p + "wipe", "only restart takes wipe", "remove wipe here");
+        }
+        try {
+          wipe = f.getBoolean("wipe");
+        } catch (ConfigException.WrongType e) {
+          throw err(p + "wipe", "must be true or false, got " + f.getValue("wipe").render(),
+              "write wipe = true to restart the node on an empty data directory");
+        }
+      }
+      double factor = 0;
+      double rate = 0;
+      long until = 0;
+      if (action == FaultAction.LOAD_BURST) {
+        factor = number(f, "factor", p);
+        if (!(factor > 0) || factor > 100) {
+          throw err(p + "factor", "must be above 0 and at most 100, got " + factor,
+              "e.g. factor = 10 for ten times the brokers' rate");
+        }
+      } else if (f.hasPath("factor")) {
+        throw err(p + "factor", "only load-burst takes factor", "remove factor here");
+      }
+      if (action == FaultAction.FLOOD) {
+        rate = number(f, "rate", p);
+        if (!(rate >= 1) || rate > 5000) {
+          throw err(p + "rate", "must be 1..5000 requests per second, got " + rate,
+              "e.g. rate = 500, far above a participant's cap");
+        }
+        Topology.Node n = topology.node(node);
+        if (n != null && !n.roles().contains("gateway")) {
+          throw err(p + "node", node + " has no gateway role (roles " + n.roles() + ")",
+              "name a gateway node of topology " + topology.name());
+        }
+      } else if (f.hasPath("rate")) {
+        throw err(p + "rate", "only flood takes rate", "remove rate here");
+      }
+      if (action == FaultAction.LOAD_BURST || action == FaultAction.FLOOD) {
+        until = time(f, "until", p, null);
+        if (until <= at || until > clock.end()) {
+          throw err(p + "until", SimTime.format(until) + " is not between the step's at " + SimTime.format(at)
+              + " and clock.end " + SimTime.format(clock.end()), "end the window after it starts, within the day");
+        }
+      } else if (f.hasPath("until")) {
+        throw err(p + "until", "only load-burst and flood take until", "remove until here");
+      }
+      out.add(new FaultStep(i + 1, at, action, node, groups, symbol, storageFault, millis, reason, wipe,
+          factor, rate, until));
     }
     return List.copyOf(out);
   }
@@ -408,7 +460,7 @@ public final class ScenarioLoader {
     return List.copyOf(groups);
   }
 
-  private Expectations expectations(Config c) {
+  private Expectations expectations(Config c, List<FaultStep> faults) {
     Config e = c.hasPath("expectations") ? c.getConfig("expectations") : ConfigFactory.empty();
     onlyKeys(e, "expectations.", EXPECT_KEYS);
     Set<Invariant> inv = EnumSet.allOf(Invariant.class);
@@ -434,7 +486,24 @@ public final class ScenarioLoader {
     }
     int unanswered = e.hasPath("max-unanswered-per-fault")
         ? (int) longValue(e, "max-unanswered-per-fault", "expectations.") : -1;
-    return new Expectations(Set.copyOf(inv), recovery, unanswered);
+    int rejected = e.hasPath("max-rejected") ? (int) longValue(e, "max-rejected", "expectations.") : -1;
+    if (e.hasPath("max-rejected") && rejected < 0) {
+      throw err("expectations.max-rejected", "must be 0 or more, got " + rejected,
+          "e.g. max-rejected = 0: no new order refused");
+    }
+    double flood = 0;
+    if (e.hasPath("flood-latency-factor")) {
+      flood = number(e, "flood-latency-factor", "expectations.");
+      if (!(flood >= 1)) {
+        throw err("expectations.flood-latency-factor", "must be at least 1, got " + flood,
+            "e.g. flood-latency-factor = 3: the others' p99 during a flood at most 3 times before it");
+      }
+      if (faults.stream().noneMatch(f -> f.action() == FaultAction.FLOOD)) {
+        throw err("expectations.flood-latency-factor", "the file has no flood step",
+            "add a step { at = ..., action = flood, node = node-1, rate = 500, until = ... } or remove this");
+      }
+    }
+    return new Expectations(Set.copyOf(inv), recovery, unanswered, rejected, flood);
   }
 
   private HaltExpectation marketHalt(Config c, List<FaultStep> faults) {

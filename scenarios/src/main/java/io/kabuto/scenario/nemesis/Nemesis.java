@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kabuto.cli.cluster.ClusterState.NodeState;
 import io.kabuto.cli.cluster.LocalCluster;
+import io.kabuto.scenario.broker.LoadLevel;
 import io.kabuto.scenario.history.ClusterWatcher;
 import io.kabuto.scenario.history.History;
+import io.kabuto.scenario.broker.Roster;
 import io.kabuto.scenario.model.FaultStep;
+import io.kabuto.scenario.model.SimTime;
+import io.kabuto.scenario.model.SymbolSpec;
 import io.kabuto.scenario.run.LiveStats;
 import io.kabuto.scenario.run.SimClock;
 import java.io.IOException;
@@ -23,6 +27,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
@@ -40,21 +45,27 @@ public final class Nemesis implements Runnable {
   private final SimClock clock;
   private final LiveStats stats;
   private final Collection<String> allSymbols;
+  private final Map<String, SymbolSpec> symbols;
+  private final LoadLevel load;
   private final PrintWriter out;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile boolean stopped;
+  /** What a wiped restart saw of the node's store, for the step's done line. */
+  private ObjectNode wiped;
   /** The node each step hit, by step number, for target-of:N. */
   private final java.util.Map<Integer, String> targets = new java.util.HashMap<>();
 
   public Nemesis(List<FaultStep> steps, LocalCluster cluster, ClusterWatcher watcher, History history,
-      SimClock clock, LiveStats stats, Collection<String> allSymbols, PrintWriter out) {
+      SimClock clock, LiveStats stats, Map<String, SymbolSpec> symbols, LoadLevel load, PrintWriter out) {
     this.steps = steps;
     this.cluster = cluster;
     this.watcher = watcher;
     this.history = history;
     this.clock = clock;
     this.stats = stats;
-    this.allSymbols = allSymbols;
+    this.allSymbols = symbols.keySet();
+    this.symbols = symbols;
+    this.load = load;
     this.out = out;
   }
 
@@ -102,6 +113,10 @@ public final class Nemesis implements Runnable {
       done.put("phase", "done");
       done.put("action", step.action().word);
       done.put("detail", detail);
+      if (wiped != null) {
+        done.set("wipedStore", wiped);
+        wiped = null;
+      }
       history.append(done);
     } catch (RuntimeException | IOException e) {
       if (!start.has("affected")) {
@@ -142,7 +157,7 @@ public final class Nemesis implements Runnable {
   /** The symbols whose trading the step may interrupt. */
   private Set<String> affected(FaultStep step, String node) {
     return switch (step.action()) {
-      case KILL, PAUSE -> new LinkedHashSet<>(watcher.booksOn(node));
+      case KILL, PAUSE, STOP -> new LinkedHashSet<>(watcher.booksOn(node));
       case PARTITION -> {
         // the minority side's books move (or stop) once the resolver downs it
         List<List<String>> groups = new ArrayList<>(step.groups());
@@ -172,8 +187,34 @@ public final class Nemesis implements Runnable {
         return "SIGCONT";
       }
       case RESTART -> {
-        cluster.restart(node, Duration.ofSeconds(120));
-        return node + " is Up again";
+        if (!step.wipe()) {
+          cluster.restart(node, Duration.ofSeconds(120));
+          return node + " is Up again";
+        }
+        return WipedRestart.apply(cluster, node, history, this::wipedStore);
+      }
+      case STOP -> {
+        cluster.stop(node, Duration.ofSeconds(30));
+        return node + " left the cluster and exited";
+      }
+      case LOAD_BURST -> {
+        double before = load.factor();
+        load.set(step.factor());
+        waitUntil(step.until());
+        load.set(before);
+        return "brokers at x" + step.factor() + " their rate until " + SimTime.format(step.until());
+      }
+      case FLOOD -> {
+        NodeState gw = cluster.node(node);
+        URI uri = URI.create("http://" + gw.hostname() + ":" + (gw.port() + 20000));
+        try {
+          Flooder.Counts c = new Flooder(uri, List.copyOf(symbols.values()))
+              .run(step.rate(), clock.nanosUntil(step.until()), "flood" + step.index() + "-" + System.currentTimeMillis() + "-");
+          return Roster.FLOODER + " on " + node + ": " + c.describe();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
       }
       case PARTITION -> {
         cluster.partition(step.groups());
@@ -199,6 +240,17 @@ public final class Nemesis implements Runnable {
         return market("/market/resume", null, null, step.symbol(), "");
       }
       default -> throw new IllegalStateException("unhandled action " + step.action());
+    }
+  }
+
+  private void wipedStore(ObjectNode seen) {
+    wiped = seen;
+  }
+
+  /** Waits for the simulated time {@code sim}, or until the run stops. */
+  private void waitUntil(long sim) {
+    while (!stopped && clock.now() < sim) {
+      LockSupport.parkNanos(Math.min(clock.nanosUntil(sim) + 1_000_000L, 200_000_000L));
     }
   }
 

@@ -8,6 +8,7 @@ import io.kabuto.cli.cluster.Topology;
 import io.kabuto.scenario.broker.BrokerId;
 import io.kabuto.scenario.broker.BrokerLoop;
 import io.kabuto.scenario.broker.GatewayClient;
+import io.kabuto.scenario.broker.LoadLevel;
 import io.kabuto.scenario.broker.OrderFlow;
 import io.kabuto.scenario.broker.Roster;
 import io.kabuto.scenario.check.CheckResult;
@@ -174,11 +175,13 @@ public final class ScenarioRunner {
       String tag = "s" + scenario.seed() + (options.attachRunDir() == null ? ""
           : "-" + Long.toString(System.currentTimeMillis() / 1000, 36)) + "-";
       List<BrokerLoop> loops = new ArrayList<>();
+      LoadLevel load = new LoadLevel();
       for (BrokerId b : brokers) {
-        loops.add(new BrokerLoop(b, OrderFlow.of(b, scenario.seed(), scenario.symbols(), tag), client, clock, stats));
+        loops.add(new BrokerLoop(b, OrderFlow.of(b, scenario.seed(), scenario.symbols(), tag), client, clock, stats,
+            load));
       }
       Nemesis nemesis = new Nemesis(scenario.faults(), cluster, watcher, history, clock, stats,
-          scenario.symbols().keySet(), out);
+          scenario.symbols(), load, out);
       out.printf(Locale.ROOT, "running %s: %s-%s at speed %.0f (about %d s), seed %d, %d brokers, %d fault steps%n",
           scenario.name(), SimTime.format(scenario.clock().start()), SimTime.format(scenario.clock().end()),
           scenario.clock().speed(), scenario.clock().wallDuration().toSeconds(), scenario.seed(), brokers.size(),

@@ -41,14 +41,14 @@ public final class Gateway implements Extension {
   private Gateway(ActorSystem<?> system) {
     this.system = system;
     this.settings = GatewaySettings.fromConfig(system.settings().config());
-    this.books = OrderBook.init(system);
+    this.books = io.kabuto.book.LegacyPrimaries.route(system, OrderBook.init(system));
   }
 
   public GatewaySettings settings() {
     return settings;
   }
 
-  /** The sharding region (or proxy) of the order books. */
+  /** The sharding region (or proxy) of the order books; see {@link io.kabuto.book.LegacyPrimaries}. */
   public ActorRef<ShardingEnvelope<OrderBook.Command>> books() {
     return books;
   }

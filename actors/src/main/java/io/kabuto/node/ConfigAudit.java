@@ -57,6 +57,7 @@ public final class ConfigAudit {
     try {
       checkDowning(config, out);
       checkPassivation(config, out);
+      checkLegacyPrimaries(config, out);
     } catch (ConfigException e) {
       out.add(new Finding(Severity.ERROR, "pekko.cluster",
           "a cluster setting cannot be read: " + e.getMessage(),
@@ -244,6 +245,16 @@ public final class ConfigAudit {
               + "postponing its decision, and books on an unreachable node stay unavailable for as "
               + "long.",
           "set it to on (base.conf)."));
+    }
+  }
+
+  private static void checkLegacyPrimaries(Config c, List<Finding> out) {
+    String key = io.kabuto.book.LegacyPrimaries.KEY;
+    if (c.hasPath(key) && !c.getStringList(key).isEmpty()) {
+      out.add(new Finding(Severity.ERROR, key, "this node runs the books of " + c.getStringList(key)
+          + " itself, outside cluster sharding: a second primary next to the cluster's own (FXTF "
+          + "2014-12's auto-restarted main server); only epoch fencing keeps their writes apart.",
+          "remove " + key + " (it exists to replay that incident)."));
     }
   }
 

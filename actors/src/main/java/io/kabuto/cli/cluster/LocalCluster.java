@@ -134,7 +134,27 @@ public final class LocalCluster {
 
   /** {@code ./kabuto cluster restart NODE} for a dead node: start it again, wait until Up. */
   public void restart(String node, Duration timeout) throws IOException {
+    restart(node, timeout, null);
+  }
+
+  /**
+   * A restart with {@code settings} (HOCON) added after the node's own config, as a service
+   * restarted with a wrong setting is; {@code null} restarts it with its own config again (the
+   * settings of an earlier such restart are dropped).
+   */
+  public void restart(String node, Duration timeout, String settings) throws IOException {
     NodeState n = state.node(node);
+    Path conf = ops.confFile(node);
+    Path own = conf.resolveSibling(node + ".own.conf");
+    if (!java.nio.file.Files.exists(own)) {
+      java.nio.file.Files.copy(conf, own);
+    }
+    String config = java.nio.file.Files.readString(own);
+    if (settings != null && !settings.isBlank()) {
+      config += "\n# restarted with these settings (scenario fault step)\n" + settings + "\n";
+      out.println("  " + node + " restarts with: " + settings.strip().replace('\n', ' '));
+    }
+    java.nio.file.Files.writeString(conf, config);
     ops.process(node).ifPresent(p -> {
       NodeFaults.killAndConfirm(p);
       NodeFaults.downDead(ops, out, state, n);

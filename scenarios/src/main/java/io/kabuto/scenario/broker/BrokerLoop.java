@@ -20,6 +20,11 @@ public final class BrokerLoop implements Runnable {
   private final long intervalNanos;
   private final LoadLevel load;
   private volatile boolean stopped;
+  /**
+   * A broker that moved to another gateway tries its own again after this long, as an order
+   * router returns to its primary line: customers come back to a restarted main server (FXTF).
+   */
+  private static final long HOME_AGAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   public BrokerLoop(BrokerId broker, OrderFlow flow, GatewayClient client, SimClock clock, LiveStats stats,
       LoadLevel load) {
@@ -43,10 +48,15 @@ public final class BrokerLoop implements Runnable {
 
   @Override
   public void run() {
-    int gateway = broker.ordinal();
+    int home = broker.ordinal();
+    int gateway = home;
+    long awaySince = 0;
     long next = System.nanoTime();
     while (!stopped && !clock.over()) {
       for (OrderIntent intent : flow.next()) {
+        if (gateway != home && System.nanoTime() - awaySince > HOME_AGAIN_NANOS) {
+          gateway = home;
+        }
         long wait = next - System.nanoTime();
         if (wait > 0) {
           LockSupport.parkNanos(wait);
@@ -57,7 +67,11 @@ public final class BrokerLoop implements Runnable {
         if (stopped || clock.over()) {
           return;
         }
+        int before = gateway;
         gateway = deliver(intent, gateway);
+        if (gateway != before) {
+          awaySince = System.nanoTime();
+        }
       }
     }
   }

@@ -20,12 +20,19 @@ import java.util.List;
  */
 public record FaultStep(int index, long at, FaultAction action, String node, List<List<String>> groups,
     String symbol, String storageFault, long millis, String reason, boolean wipe, double factor,
-    double rate, long until) {
+    double rate, long until, String settings) {
+
+  /** A step without a restart's settings. */
+  public FaultStep(int index, long at, FaultAction action, String node, List<List<String>> groups,
+      String symbol, String storageFault, long millis, String reason, boolean wipe, double factor,
+      double rate, long until) {
+    this(index, at, action, node, groups, symbol, storageFault, millis, reason, wipe, factor, rate, until, null);
+  }
 
   /** A step without the restart, load-burst and flood settings. */
   public FaultStep(int index, long at, FaultAction action, String node, List<List<String>> groups,
       String symbol, String storageFault, long millis, String reason) {
-    this(index, at, action, node, groups, symbol, storageFault, millis, reason, false, 0, 0, 0);
+    this(index, at, action, node, groups, symbol, storageFault, millis, reason, false, 0, 0, 0, null);
   }
 
   public static final String HOST_OF = "host-of:";
@@ -48,6 +55,9 @@ public record FaultStep(int index, long at, FaultAction action, String node, Lis
     }
     if (wipe) {
       b.append(" on an empty data directory");
+    }
+    if (settings != null) {
+      b.append(" with ").append(settings);
     }
     if (action == FaultAction.LOAD_BURST) {
       b.append(" x").append(factor % 1 == 0 ? Long.toString((long) factor) : Double.toString(factor));

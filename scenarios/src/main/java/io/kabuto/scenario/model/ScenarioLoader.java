@@ -40,7 +40,7 @@ public final class ScenarioLoader {
   static final Set<String> BROKER_KEYS = Set.of("kind", "count", "rate", "symbols", "on-failure",
       "quantity-lots");
   static final Set<String> FAULT_KEYS = Set.of("at", "action", "node", "groups", "symbol", "fault",
-      "millis", "reason", "wipe", "factor", "rate", "until");
+      "millis", "reason", "wipe", "factor", "rate", "until", "config");
   static final Set<String> EXPECT_KEYS = Set.of("invariants", "recovery-seconds",
       "max-unanswered-per-fault", "market-halt", "max-rejected", "flood-latency-factor");
   static final Set<String> HALT_KEYS = Set.of("after-step", "within-seconds");
@@ -365,6 +365,23 @@ public final class ScenarioLoader {
               "write wipe = true to restart the node on an empty data directory");
         }
       }
+      String settings = null;
+      if (f.hasPath("config")) {
+        if (action != FaultAction.RESTART) {
+          throw err(p + "config", "only restart takes config (the settings the node restarts with)",
+              "remove config here, or put it in the scenario's top-level config for every node");
+        }
+        try {
+          settings = f.getConfig("config").root().render(com.typesafe.config.ConfigRenderOptions.concise());
+        } catch (ConfigException.WrongType e) {
+          throw err(p + "config", "must be a block of settings, got " + f.getValue("config").render(),
+              "write config { kabuto.book.legacy-primary-of = [\"7203\"] }");
+        }
+      }
+      if (wipe && settings != null) {
+        throw err(p + "config", "a restart takes wipe = true or config, not both yet",
+            "split it into two steps, or drop one of them");
+      }
       double factor = 0;
       double rate = 0;
       long until = 0;
@@ -401,7 +418,7 @@ public final class ScenarioLoader {
         throw err(p + "until", "only load-burst and flood take until", "remove until here");
       }
       out.add(new FaultStep(i + 1, at, action, node, groups, symbol, storageFault, millis, reason, wipe,
-          factor, rate, until));
+          factor, rate, until, settings));
     }
     return List.copyOf(out);
   }

@@ -188,8 +188,8 @@ public final class Nemesis implements Runnable {
       }
       case RESTART -> {
         if (!step.wipe()) {
-          cluster.restart(node, Duration.ofSeconds(120));
-          return node + " is Up again";
+          cluster.restart(node, Duration.ofSeconds(120), step.settings());
+          return node + " is Up again" + (step.settings() != null ? " with " + step.settings() : "");
         }
         return WipedRestart.apply(cluster, node, history, this::wipedStore);
       }

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,9 +70,14 @@ class IncidentScenariosTest {
     for (int i = 0; i < d.faults().size(); i++) {
       assertEquals(d.faults().get(i).describe(), l.faults().get(i).describe(), "same timeline");
     }
-    // a primary that stops twice and comes back next to its replacement
-    assertEquals(2, d.faults().stream().filter(f -> f.action() == FaultAction.PAUSE).count());
-    assertEquals(2, d.faults().stream().filter(f -> f.action() == FaultAction.RESUME).count());
+    // a main server that stops twice and whose service comes back as primary next to its replacement
+    assertEquals(2, d.faults().stream().filter(f -> f.action() == FaultAction.KILL).count());
+    List<FaultStep> restarts = d.faults().stream().filter(f -> f.action() == FaultAction.RESTART).toList();
+    assertEquals(2, restarts.size());
+    for (FaultStep r : restarts) {
+      assertTrue(com.typesafe.config.ConfigFactory.parseString(r.settings())
+          .getStringList("kabuto.book.legacy-primary-of").contains("7203"), r.describe());
+    }
     assertEquals(d.expectations(), l.expectations());
   }
 

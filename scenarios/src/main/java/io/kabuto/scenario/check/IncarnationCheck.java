@@ -39,20 +39,7 @@ final class IncarnationCheck {
     }
     int divergent = 0;
     int acked = 0;
-    for (Map.Entry<String, List<Ack>> e : acksBySymbol.entrySet()) {
-      BookLog log = logs.get(e.getKey());
-      BookJournal raw = j.books().get(e.getKey());
-      Set<Long> reported = new LinkedHashSet<>();
-      for (Ack a : e.getValue()) {
-        acked++;
-        if ((log == null || !log.acceptedAt.containsKey(a.orderId())) && reported.add(a.orderId())) {
-          v.add(a.order().broker + " " + a.order().clOrdId + " (order " + a.orderId() + " of " + e.getKey()
-              + ") was acknowledged but is not in the merged journal" + whereElse(raw, a.orderId())
-              + (log != null && log.problem != null ? " (the merged journal stops early: " + log.problem + ")" : ""),
-              a.order().invoke.path("seq").asLong(), a.line().path("seq").asLong());
-        }
-      }
-    }
+    // the two-writer findings first: they are the cause, the missing acknowledgements the effect
     for (BookJournal b : j.books().values()) {
       List<Ack> acks = acksBySymbol.getOrDefault(b.symbol(), List.of());
       for (Map.Entry<Long, List<JournalEntry>> at : b.bySeqNr().entrySet()) {
@@ -77,6 +64,20 @@ final class IncarnationCheck {
         }
       }
       interleaved(b, v);
+    }
+    for (Map.Entry<String, List<Ack>> e : acksBySymbol.entrySet()) {
+      BookLog log = logs.get(e.getKey());
+      BookJournal raw = j.books().get(e.getKey());
+      Set<Long> reported = new LinkedHashSet<>();
+      for (Ack a : e.getValue()) {
+        acked++;
+        if ((log == null || !log.acceptedAt.containsKey(a.orderId())) && reported.add(a.orderId())) {
+          v.add(a.order().broker + " " + a.order().clOrdId + " (order " + a.orderId() + " of " + e.getKey()
+              + ") was acknowledged but is not in the merged journal" + whereElse(raw, a.orderId())
+              + (log != null && log.problem != null ? " (the merged journal stops early: " + log.problem + ")" : ""),
+              a.order().invoke.path("seq").asLong(), a.line().path("seq").asLong());
+        }
+      }
     }
     return Verdict.of(WORD, j.books().size() + " books, " + acked + " acknowledgements all in the merged journal; "
         + divergent + " seqNrs differ between replicas, none acknowledged twice; writers never interleave", v);

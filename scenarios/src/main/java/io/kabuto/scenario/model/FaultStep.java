@@ -57,7 +57,7 @@ public record FaultStep(int index, long at, FaultAction action, String node, Lis
       b.append(" on an empty data directory");
     }
     if (settings != null) {
-      b.append(" with ").append(settings);
+      b.append(" with ").append(settings.replace("\n", "; "));
     }
     if (action == FaultAction.LOAD_BURST) {
       b.append(" x").append(factor % 1 == 0 ? Long.toString((long) factor) : Double.toString(factor));

@@ -372,7 +372,11 @@ public final class ScenarioLoader {
               "remove config here, or put it in the scenario's top-level config for every node");
         }
         try {
-          settings = f.getConfig("config").root().render(com.typesafe.config.ConfigRenderOptions.concise());
+          // one `path = value` line per setting: the node appends them to its own config file
+          settings = String.join("\n", new java.util.TreeMap<>(f.getConfig("config").entrySet().stream()
+              .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                  e -> e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise())))).entrySet().stream()
+              .map(e -> e.getKey() + " = " + e.getValue()).toList());
         } catch (ConfigException.WrongType e) {
           throw err(p + "config", "must be a block of settings, got " + f.getValue("config").render(),
               "write config { kabuto.book.legacy-primary-of = [\"7203\"] }");

@@ -123,8 +123,10 @@ class JournalChecksTest {
     Verdict v = verdict(check(s, j, List.of()), "no-divergent-incarnations");
     assertEquals(Verdict.Status.FAIL, v.status());
     assertEquals(2, v.violations(), v.summary());
-    assertTrue(v.summary().contains("B2 b1") && v.summary().contains("not in the merged journal")
-        && v.summary().contains("node-2 holds it at seqNr 3 epoch 1"), v.summary());
+    // the cause leads (two writers acknowledged at seqNr 3), then the effect (B2's order is not in
+    // the merged journal): two violations
+    assertTrue(v.summary().contains("first: book 7203 seqNr 3: two incarnations both acknowledged")
+        && v.summary().contains("answered to B2 b1") && v.summary().contains("answered to B1 a2"), v.summary());
 
     // the divergence itself, alone: node-2's version is what B2 was told, node-1's what B1 was told
     CheckResult r = check(s, j, List.of());
@@ -151,8 +153,9 @@ class JournalChecksTest {
     Verdict v = verdict(check(s, j, List.of()), "no-divergent-incarnations");
     assertEquals(Verdict.Status.FAIL, v.status());
     String all = v.summary();
-    assertTrue(all.contains("B1 a2") && all.contains("not in the merged journal"), all);
-    // and the divergence line itself is among the violations
+    assertTrue(all.contains("seqNr 3") && all.contains("node-2 epoch 2 (writer writer-2) answered to B2 b1")
+        && all.contains("node-1 epoch 1 (writer writer-1) answered to B1 a2"), all);
+    // and B1's missing order is the second violation
     assertEquals(2, v.violations(), all);
   }
 

@@ -104,7 +104,7 @@ class ScenarioLoaderTest {
                    { at = "08:30", action = flood, node = node-4, rate = 400, until = "08:40" } ]
         expectations { max-rejected = 0, flood-latency-factor = 2.5 }""")), HOME);
     assertEquals(List.of("08:10:00 stop node-3", "08:12:00 restart target-of:1 on an empty data directory",
-        "08:15:00 restart node-4 with {\"kabuto\":{\"book\":{\"legacy-primary-of\":[\"7203\"]}}}",
+        "08:15:00 restart node-4 with kabuto.book.legacy-primary-of = [\"7203\"]",
         "08:20:00 load-burst x10 until 08:30:00", "08:30:00 flood node-4 400/s until 08:40:00"),
         s.faults().stream().map(FaultStep::describe).toList());
     assertTrue(s.faults().get(1).wipe());

@@ -93,11 +93,11 @@ final class BookBatch {
 
   /**
    * The effect of the whole write: persist every event in one atomic write, then publish the
-   * market data and executions and send every reply in command order, then {@code afterWrite}.
+   * market data and executions and send every reply in command order, then {@code afterWrite} with the feed's last sequence.
    * With nothing to persist the replies go out at once.
    */
   ReplyEffect<Event, State> effect(EffectFactories<Event, State> effects, BookPublisher publisher,
-      Runnable afterWrite) {
+      java.util.function.LongConsumer afterWrite) {
     // The live book already reflects these events: the event handler must not apply them again.
     if (s.book != null) s.bookSeq = seq;
     long fromMarketData = s.feed.ring().lastSeq() + 1;
@@ -112,7 +112,7 @@ final class BookBatch {
   }
 
   private static void finish(State st, List<Step> done, BookPublisher publisher, long fromMarketData,
-      Runnable afterWrite) {
+      java.util.function.LongConsumer afterWrite) {
     publisher.marketData(st, fromMarketData);
     for (Step step : done) {
       if (step.applied() != null) {
@@ -122,6 +122,6 @@ final class BookBatch {
       }
       step.replyTo().tell(step.reply().apply(st));
     }
-    afterWrite.run();
+    afterWrite.accept(st.feed.ring().lastSeq());
   }
 }

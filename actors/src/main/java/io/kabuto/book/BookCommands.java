@@ -121,8 +121,8 @@ final class BookCommands {
       throw new BookFailure("order book " + symbol + " failed on " + failed.getClass().getSimpleName()
           + " and restarts from its journal", e);
     }
-    return b.effect(effects, publisher, () -> {
-      if (front != null && batchNumber > 0) front.tell(new BookFront.Written(incarnation, batchNumber));
+    return b.effect(effects, publisher, feedSeq -> {
+      if (front != null && batchNumber > 0) front.tell(new BookFront.Written(incarnation, batchNumber, feedSeq));
     });
   }
 

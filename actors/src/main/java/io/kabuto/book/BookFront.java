@@ -58,11 +58,11 @@ final class BookFront extends AbstractBehavior<Object> {
   /** What the journaled book tells its front. */
   sealed interface Note permits Written, Recovered {}
 
-  /** Write {@code batch} is done: persisted and every reply sent. */
-  record Written(int incarnation, long batch) implements Note {}
+  /** Write {@code batch} is done: persisted and every reply sent; the feed is at {@code feedSeq}. */
+  record Written(int incarnation, long batch, long feedSeq) implements Note {}
 
-  /** The book finished recovery (also after a failed write's restart). */
-  record Recovered(int incarnation) implements Note {}
+  /** The book finished recovery (also after a failed write's restart); its feed is at {@code feedSeq}. */
+  record Recovered(int incarnation, long feedSeq) implements Note {}
 
   private record Respawn(int incarnation) {}
 
@@ -93,6 +93,10 @@ final class BookFront extends AbstractBehavior<Object> {
   /** Times in a row the book stopped without a write succeeding in between. */
   private int stops;
   private boolean dropping;
+  /** The book's own feed sequence, as of its last write or recovery. */
+  private long feedSeq;
+  /** The highest sequence seen on this symbol's market-data topic, from whichever incarnation. */
+  private long feedSeen;
 
   private BookFront(ActorContext<Object> ctx, TimerScheduler<Object> timers, String symbol,
       BookSettings settings) {
@@ -101,6 +105,9 @@ final class BookFront extends AbstractBehavior<Object> {
     this.symbol = symbol;
     this.settings = settings;
     this.maxQueued = ctx.getSystem().settings().config().getInt("pekko.persistence.typed.stash-capacity");
+    // Another incarnation's writes show up here first (see onFeed).
+    io.kabuto.book.BookTopics.get(ctx.getSystem()).marketData(symbol).tell(
+        org.apache.pekko.actor.typed.pubsub.Topic.subscribe(ctx.getSelf().narrow()));
     spawnBook();
   }
 
@@ -111,6 +118,7 @@ final class BookFront extends AbstractBehavior<Object> {
         .onMessage(Written.class, this::onWritten)
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(Respawn.class, this::onRespawn)
+        .onMessage(io.kabuto.marketdata.MarketDataMessage.class, this::onFeed)
         .onSignal(Terminated.class, this::onBookStopped)
         .build();
   }
@@ -138,6 +146,8 @@ final class BookFront extends AbstractBehavior<Object> {
     if (w.incarnation() == incarnation && w.batch() == inFlight) {
       inFlight = 0;
       stops = 0;
+      feedSeq = Math.max(feedSeq, w.feedSeq());
+      if (catchUpIfStale()) return this;
       drain();
     }
     return this;
@@ -147,9 +157,41 @@ final class BookFront extends AbstractBehavior<Object> {
     if (r.incarnation() == incarnation) {
       ready = true;
       inFlight = 0; // after a failed write: that write is lost, its commands unanswered
+      feedSeq = r.feedSeq();
+      if (feedSeen > feedSeq) {
+        // only without fencing: what another incarnation published is not in the journal now
+        getContext().getLog().warn("order book {}: the feed showed seq {} but the journal recovers to {}",
+            symbol, feedSeen, feedSeq);
+        feedSeen = feedSeq;
+      }
       drain();
     }
     return this;
+  }
+
+  /**
+   * A market-data message of this symbol numbered beyond the book's own feed was published by
+   * another incarnation of the book: one that wrote to the journal after this one recovered (a
+   * second primary; with epoch fencing this one's next write would be refused). Until then this
+   * one would answer reads (depth, orders, market data) from a history that is no longer the
+   * journal's, so it recovers now. Its own messages never count: they are published after its
+   * write, and the front learns the write's feed sequence first or waits for it (inFlight).
+   */
+  private Behavior<Object> onFeed(io.kabuto.marketdata.MarketDataMessage m) {
+    if (m.seq() > feedSeen) {
+      feedSeen = m.seq();
+      catchUpIfStale();
+    }
+    return this;
+  }
+
+  private boolean catchUpIfStale() {
+    if (book == null || !ready || inFlight != 0 || feedSeen <= feedSeq) return false;
+    getContext().getLog().warn("order book {}: another incarnation published feed seq {} while this one is at "
+        + "{}; recovering from the journal to catch up", symbol, feedSeen, feedSeq);
+    ready = false; // writes wait for its Recovered; reads already sent stay in its mailbox
+    book.tell(new OrderBook.CatchUp(feedSeen));
+    return true;
   }
 
   private Behavior<Object> onBookStopped(Terminated t) {

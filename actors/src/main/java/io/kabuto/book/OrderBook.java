@@ -177,7 +177,7 @@ public final class OrderBook
   /** Messages an order book accepts. */
   public sealed interface Command extends CborSerializable
       permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder, MarketHalt,
-      CancelAllOf, BustTrade, GetMarketData, Batch {}
+      CancelAllOf, BustTrade, GetMarketData, Batch, CatchUp {}
 
   /** True for the commands that may change the book, i.e. that write to the journal. */
   static boolean writes(Command c) {
@@ -267,6 +267,13 @@ public final class OrderBook
    * max} (capped at {@value #MAX_MARKET_DATA_PAGE}); answered with {@link MarketDataPage}.
    */
   public record GetMarketData(long fromSeq, int max, ActorRef<Response> replyTo) implements Command {}
+
+  /**
+   * From the book's {@link BookFront} (never between nodes): another incarnation published feed
+   * sequence {@code seenSeq}, beyond this one's; the book restarts in place and recovers from the
+   * journal (keeping its mailbox), so that it stops answering from an older history.
+   */
+  public record CatchUp(long seenSeq) implements Command {}
 
   /** Replies of an order book. */
   public sealed interface Response extends CborSerializable
@@ -598,7 +605,7 @@ public final class OrderBook
           ctx.getLog().debug("order book {} recovered: seq {}, {} remembered orders, hash {}",
               symbol, s.seq, s.memory.size(), s.stateHash());
           // also after a failed write's restart: the front's write in flight is then lost
-          if (front != null) front.tell(new BookFront.Recovered(incarnation));
+          if (front != null) front.tell(new BookFront.Recovered(incarnation, s.feed.ring().lastSeq()));
         })
         .onSignal(RecoveryFailed.class, (s, f) ->
             ctx.getLog().error("order book {} failed to recover", symbol, f.getFailure()))
@@ -623,6 +630,10 @@ public final class OrderBook
         .onCommand(GetOrder.class, commands::onGetOrder)
         .onCommand(MarketHalt.class, commands::onMarketHalt)
         .onCommand(GetMarketData.class, commands::onGetMarketData)
+        .onCommand(CatchUp.class, (s, c) -> {
+          throw new BookCommands.BookFailure("order book " + symbol + " recovers to catch up with another "
+              + "incarnation's feed seq " + c.seenSeq() + " (its own is at " + s.feed.ring().lastSeq() + ")", null);
+        })
         .build();
   }
 

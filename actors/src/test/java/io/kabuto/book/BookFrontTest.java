@@ -359,4 +359,23 @@ class BookFrontTest {
     assertEquals(List.of(2), journal.writesOf(sym).subList(0, 1));
     assertTrue(journal.writesOf(sym).subList(1, 20).stream().allMatch(w -> w == 1), journal.writesOf(sym).toString());
   }
+
+  @Test
+  void anIncarnationThatSeesAnotherOnesFeedAheadOfItsOwnRecoversToCatchUp() {
+    // two incarnations of one book (a second primary; the testkit journal does not fence): the
+    // one that did not write must not go on answering reads from its older history
+    String sym = freshSymbol();
+    ActorRef<Command> idle = front(sym);
+    assertEquals(0, depth(idle).orderCount());
+    ActorRef<Command> writer = front(sym);
+    TestProbe<Response> p = testKit.createTestProbe();
+    writer.tell(buy(91, 1990, 300, p.getRef()));
+    assertInstanceOf(Accepted.class, p.receiveMessage(Duration.ofSeconds(10)));
+    p.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(100), () -> {
+      Depth d = depth(idle);
+      assertEquals(1, d.orderCount(), "the idle incarnation recovered the other's order");
+      assertEquals(300, d.bids().get(0).qty());
+      return null;
+    });
+  }
 }

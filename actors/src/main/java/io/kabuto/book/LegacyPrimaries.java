@@ -1,11 +1,13 @@
 package io.kabuto.book;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -24,11 +26,42 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
  * one history); with {@code kabuto.storage.fencing = off} both are acknowledged and the journal
  * diverges, which is what the scenario checker must catch. {@code ./kabuto config check} and the
  * node's start-up audit report the setting as an error.
+ *
+ * <p>If sharding places one of these books on this node, its entity here forwards to the local
+ * book rather than starting a second incarnation in the same JVM: the journal plugin keeps one
+ * epoch per persistence id and node, so two incarnations on one node would share it and fencing
+ * could not tell them apart.
  */
-public final class LegacyPrimaries {
+public final class LegacyPrimaries implements Extension {
   public static final String KEY = "kabuto.book.legacy-primary-of";
+  private static final java.util.concurrent.atomic.AtomicInteger ROUTES = new java.util.concurrent.atomic.AtomicInteger();
 
-  private LegacyPrimaries() {}
+  public static final class Id extends ExtensionId<LegacyPrimaries> {
+    @Override
+    public LegacyPrimaries createExtension(ActorSystem<?> system) {
+      return new LegacyPrimaries(system);
+    }
+  }
+
+  public static final Id ID = new Id();
+
+  public static LegacyPrimaries get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  private final ActorSystem<?> system;
+  /** The local books, started with the extension, as the legacy service did. */
+  private final Map<String, ActorRef<OrderBook.Command>> books = new LinkedHashMap<>();
+
+  private LegacyPrimaries(ActorSystem<?> system) {
+    this.system = system;
+    for (String symbol : symbols(system)) {
+      books.put(symbol, system.systemActorOf(BookFront.create(symbol), "legacy-primary-book-"
+          + java.net.URLEncoder.encode(symbol, java.nio.charset.StandardCharsets.UTF_8), Props.empty()));
+      system.log().error("order book {} runs on this node as its legacy primary, outside cluster "
+          + "sharding ({}): a second primary next to the cluster's own; remove the setting", symbol, KEY);
+    }
+  }
 
   /** The symbols of {@link #KEY} in {@code system}'s config (empty when unset). */
   public static List<String> symbols(ActorSystem<?> system) {
@@ -37,38 +70,38 @@ public final class LegacyPrimaries {
   }
 
   /**
+   * The sharded entity of {@code symbol} on this node: its order book, or when this node runs
+   * that book as its legacy primary, a forwarder to that one.
+   */
+  static Behavior<OrderBook.Command> shardedEntity(ActorSystem<?> system, String symbol) {
+    if (!symbols(system).contains(symbol)) {
+      return BookFront.create(symbol);
+    }
+    ActorRef<OrderBook.Command> local = get(system).books.get(symbol);
+    return Behaviors.receiveMessage(c -> {
+      local.tell(c);
+      return Behaviors.same();
+    });
+  }
+
+  /**
    * Where this node's gateway sends book commands: {@code region} itself, or when {@link #KEY}
-   * lists symbols, an actor that runs those books locally and passes the rest to {@code region}.
+   * lists symbols, an actor that passes those to the local books and the rest to {@code region}.
    */
   public static ActorRef<ShardingEnvelope<OrderBook.Command>> route(ActorSystem<?> system,
       ActorRef<ShardingEnvelope<OrderBook.Command>> region) {
-    List<String> symbols = symbols(system);
-    if (symbols.isEmpty()) {
+    if (symbols(system).isEmpty()) {
       return region;
     }
-    return system.systemActorOf(router(symbols, region), "kabuto-legacy-primaries", Props.empty());
-  }
-
-  private static Behavior<ShardingEnvelope<OrderBook.Command>> router(List<String> symbols,
-      ActorRef<ShardingEnvelope<OrderBook.Command>> region) {
-    return Behaviors.setup(ctx -> {
-      Map<String, ActorRef<OrderBook.Command>> local = new HashMap<>();
-      for (String symbol : symbols) {
-        // started at once, as the legacy service did: its recovery is its claim to the book
-        local.put(symbol, ctx.spawn(BookFront.create(symbol), "book-" + symbol));
-        ctx.getLog().error("order book {} runs on this node as its legacy primary, outside cluster "
-            + "sharding ({}): a second primary next to the cluster's own; remove the setting",
-            symbol, KEY);
+    Map<String, ActorRef<OrderBook.Command>> local = get(system).books;
+    return system.systemActorOf(Behaviors.<ShardingEnvelope<OrderBook.Command>>receiveMessage(env -> {
+      ActorRef<OrderBook.Command> book = local.get(env.entityId());
+      if (book != null) {
+        book.tell(env.message());
+      } else {
+        region.tell(env);
       }
-      return Behaviors.receiveMessage(env -> {
-        ActorRef<OrderBook.Command> book = local.get(env.entityId());
-        if (book != null) {
-          book.tell(env.message());
-        } else {
-          region.tell(env);
-        }
-        return Behaviors.same();
-      });
-    });
+      return Behaviors.same();
+    }), "kabuto-legacy-primaries-" + ROUTES.incrementAndGet(), Props.empty());
   }
 }

@@ -516,7 +516,7 @@ public final class OrderBook
    */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
     Entity<Command, ShardingEnvelope<Command>> entity =
-        Entity.of(ENTITY_TYPE_KEY, ctx -> BookFront.create(ctx.getEntityId())).withRole(ROLE);
+        Entity.of(ENTITY_TYPE_KEY, ctx -> LegacyPrimaries.shardedEntity(system, ctx.getEntityId())).withRole(ROLE);
     if (system.settings().config().hasPath(DISPATCHER_PATH)) {
       entity = entity.withEntityProps(DispatcherSelector.fromConfig(DISPATCHER_PATH));
     }

@@ -90,4 +90,22 @@ class LegacyPrimariesTest {
     assertTrue(ConfigAudit.check(ConfigFactory.load(), false).stream()
         .noneMatch(f -> f.key().equals(LegacyPrimaries.KEY)));
   }
+
+  @Test
+  void shardingsEntityOfAListedSymbolOnThisNodeIsTheLocalBookNotASecondIncarnation() {
+    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+    TestProbe<ShardingEnvelope<OrderBook.Command>> region = testKit.createTestProbe();
+    ActorRef<ShardingEnvelope<OrderBook.Command>> books = LegacyPrimaries.route(testKit.system(), region.getRef());
+    ActorRef<OrderBook.Command> sharded = testKit.spawn(LegacyPrimaries.shardedEntity(testKit.system(), "7203"));
+    TestProbe<Response> replies = testKit.createTestProbe();
+    sharded.tell(buy(77, replies.getRef()));
+    OrderBook.Accepted first = replies.expectMessageClass(OrderBook.Accepted.class, java.time.Duration.ofSeconds(10));
+    int written = journal.persistedInStorage(OrderBook.persistenceId("7203").id()).size();
+    // the same order again through the gateway's path: the one book knows it and writes nothing
+    books.tell(new ShardingEnvelope<>("7203", buy(77, replies.getRef())));
+    replies.expectMessageClass(OrderBook.Response.class, java.time.Duration.ofSeconds(10));
+    assertEquals(written, journal.persistedInStorage(OrderBook.persistenceId("7203").id()).size(),
+        "a second incarnation would have accepted order 77 again");
+    assertEquals(77, first.orderId());
+  }
 }

@@ -216,7 +216,13 @@ public final class ReplicaLog {
         // Cannot happen while promised >= every stored epoch; refuse rather than regress.
         return new AppendResult.Fenced(pid, epoch, Math.max(promised, existing.epoch()));
       }
-      if (existing.epoch() < epoch) {
+      // A lower-epoch entry conflicts only if its content differs: a recovery re-writes the
+      // chosen entries under its own epoch in pages, and a page that merely re-stamps what is
+      // stored must not drop the entries after it. If that recovery is then cut short (fenced by
+      // another recovering incarnation), those entries would be gone from every replica that
+      // took the page, acknowledged ones included (found by the fxtf-2014-12 scenario).
+      if (existing.epoch() < epoch
+          && !java.util.Arrays.equals(existing.payload(), entries.get((int) (existing.seqNr() - first)).payload())) {
         conflict = true;
       }
     }

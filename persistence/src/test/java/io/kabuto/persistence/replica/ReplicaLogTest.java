@@ -131,6 +131,26 @@ class ReplicaLogTest {
   }
 
   @Test
+  void aHigherEpochReStampOfTheSameEntriesKeepsTheEntriesAfterThem() {
+    // a recovery's first re-write page: if the recovery is fenced before its later pages, the
+    // entries after this page must still be here (they may have been acknowledged)
+    log.append(PID, 1, entries(1, 10, "a"));
+    log.promise(PID, 2, 0);
+    Appended a = (Appended) log.append(PID, 2, entries(1, 4, "a"));
+    assertEquals(0, a.dropped());
+    assertEquals(10, a.highestSeqNr());
+    assertEquals(10, log.highestSeqNr(PID));
+    assertEquals(new EntryEpoch(4, 2), stored().get(3));
+    assertEquals(new EntryEpoch(5, 1), stored().get(4));
+    assertArrayEquals("a10".getBytes(UTF_8), log.read(PID, 10, 10, 1).get(0).payload());
+    // a page whose content differs at one seqNr still replaces the suffix after it
+    log.promise(PID, 3, 0);
+    Appended b = (Appended) log.append(PID, 3, entries(5, 6, "b"));
+    assertEquals(4, b.dropped());
+    assertEquals(6, log.highestSeqNr(PID));
+  }
+
+  @Test
   void sameEpochRetryOfAnOlderBatchKeepsLaterEntries() {
     log.append(PID, 1, entries(1, 5, "a"));
     Appended a = (Appended) log.append(PID, 1, entries(2, 3, "a"));

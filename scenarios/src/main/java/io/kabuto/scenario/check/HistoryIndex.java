@@ -58,8 +58,8 @@ final class HistoryIndex {
 
   /**
    * Whether the gateway that answered this order's final lookup was killed or restarted after
-   * {@code since} (wall ms): such a node forgot the ClOrdIDs it took before, so its "unknown
-   * ClOrdID" says nothing about the order.
+   * {@code since} (wall ms): such a node forgot the ClOrdIDs it took before (it finds them again
+   * only in the book the lookup names).
    */
   boolean gatewayForgot(OrderRecord r, long since) {
     if (r.finalLookup == null) {

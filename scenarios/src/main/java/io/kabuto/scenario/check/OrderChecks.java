@@ -32,25 +32,37 @@ final class OrderChecks {
   }
 
   /**
-   * Acknowledged orders whose final lookup went to a gateway node killed or restarted since: it
-   * forgot their ClOrdIDs, so the broker cannot learn their state through the API.
+   * Acknowledged orders whose final lookup went to a gateway node killed or restarted since and
+   * got no status: the broker cannot learn their state through the API after the failover.
    */
   Verdict lookupAfterFailover() {
     Violations v = new Violations();
     for (OrderRecord r : h.orders.values()) {
       List<JsonNode> acks = r.acks();
-      if (!acks.isEmpty() && forgotten(r, acks.get(0).path("t").asLong())) {
-        v.add(r.broker + " " + r.clOrdId + ": acknowledged by " + r.finalLookup.path("gw").asText()
-            + ", which was killed or restarted since and answers UNKNOWN_CLORDID: a gateway node knows only the "
-            + "ClOrdIDs it took since it started, so the broker cannot learn this order's state",
+      if (!acks.isEmpty() && !r.finalKnown() && h.gatewayForgot(r, acks.get(0).path("t").asLong())) {
+        v.add(r.broker + " " + r.clOrdId + ": acknowledged, then looked up through " + r.finalLookup.path("gw").asText()
+            + ", which was killed or restarted since, and answered " + lookupAnswer(r)
+            + ": the broker cannot learn this order's state after the failover",
             acks.get(0).path("seq").asLong(), r.finalLookup.path("seq").asLong());
       }
     }
     return Verdict.of("lookup-after-failover", "every acknowledged order can be looked up by its ClOrdID", v);
   }
 
+  private static String lookupAnswer(OrderRecord r) {
+    int http = r.finalLookup.path("http").asInt(-1);
+    return http < 0 ? "nothing" : "HTTP " + http + " " + r.finalLookup.path("body").path("code").asText();
+  }
+
+  /**
+   * Whether the final lookup's "unknown ClOrdID" says nothing about the order: a gateway node
+   * knows only the ClOrdIDs it took since it started, so a restarted one asked without the symbol
+   * cannot find an older order. Asked with the symbol (as the runner does whenever the order named
+   * one), it asks that book for the order the ClOrdID derives to, and its 404 is the book's word.
+   */
   private boolean forgotten(OrderRecord r, long since) {
-    return r.finalLookup != null && r.finalLookup.path("http").asInt() == 404 && h.gatewayForgot(r, since);
+    return r.finalLookup != null && r.finalLookup.path("http").asInt() == 404 && r.symbol().isBlank()
+        && h.gatewayForgot(r, since);
   }
 
   /** Every acknowledged order is found by the final lookup, with what was sent and no fewer fills. */

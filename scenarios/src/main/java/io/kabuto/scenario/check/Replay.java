@@ -34,7 +34,7 @@ final class Replay {
   String run(OrderBook.Applied a) {
     List<OrderBook.EventData> want = a.events();
     OrderBook.EventData cmd = commandEvent(want);
-    long time = (cmd != null ? cmd : want.get(0)).time();
+    long time = cmd != null ? cmd.time() : tickTime(want);
     if (cmd != null && cmd.type() == EventType.ACCEPTED && selfTradeCancel(want)) {
       // the order's self-trade prevention is not in the event: the one that reproduces it was sent
       BookSnapshot before = book.snapshot();
@@ -111,10 +111,29 @@ final class Replay {
       OrderBook.EventData w = i < want.size() ? want.get(i) : null;
       if (g == null || !g.equals(w)) {
         return what + ": event " + (i + 1) + " of " + want.size() + " differs: journal "
-            + (w == null ? "(none)" : w.describe()) + ", reference " + (g == null ? "(none)" : g.describe());
+            + (w == null ? "(none)" : w.describe()) + ", reference " + (g == null ? "(none)" : g.describe())
+            + (g != null && w != null && g.describe().equals(w.describe()) ? " (in " + unprinted(w, g) + ")" : "");
       }
     }
     return null;
+  }
+
+  /** The fields two events with the same text differ in: describe() leaves some out. */
+  static String unprinted(OrderBook.EventData journal, OrderBook.EventData reference) {
+    List<String> d = new ArrayList<>();
+    var parts = OrderBook.EventData.class.getRecordComponents();
+    try {
+      for (var c : parts) {
+        Object a = c.getAccessor().invoke(journal);
+        Object b = c.getAccessor().invoke(reference);
+        if (!a.equals(b)) {
+          d.add(c.getName() + " " + a + " vs " + b);
+        }
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read an event's fields", e);
+    }
+    return String.join(", ", d);
   }
 
   /** The event that says which command this was (see the class comment), or null for a tick. */
@@ -126,6 +145,20 @@ final class Replay {
       }
     }
     return null;
+  }
+
+  /**
+   * The time of a clock tick: its latest event's. A special quote's step is stamped with the time
+   * it was due, not the tick's, and the trade that may follow it with the tick's, so the first
+   * event can be minutes older than the tick; any time from the last step's due time to the next
+   * one's steps the quote the same way, so the latest event gives the same events back.
+   */
+  static long tickTime(List<OrderBook.EventData> events) {
+    long t = Long.MIN_VALUE;
+    for (OrderBook.EventData e : events) {
+      t = Math.max(t, e.time());
+    }
+    return t;
   }
 
   static boolean requestedCancel(OrderBook.EventData e) {

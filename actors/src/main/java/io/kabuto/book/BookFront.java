@@ -66,6 +66,8 @@ final class BookFront extends AbstractBehavior<Object> {
 
   private record Respawn(int incarnation) {}
 
+  private static final String FENCING = "kabuto.storage.fencing";
+
   /** The sharded entity of {@code symbol}, settings from the actor system's config. */
   static Behavior<Command> create(String symbol) {
     return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> new BookFront(ctx, timers,
@@ -105,9 +107,13 @@ final class BookFront extends AbstractBehavior<Object> {
     this.symbol = symbol;
     this.settings = settings;
     this.maxQueued = ctx.getSystem().settings().config().getInt("pekko.persistence.typed.stash-capacity");
-    // Another incarnation's writes show up here first (see onFeed).
-    io.kabuto.book.BookTopics.get(ctx.getSystem()).marketData(symbol).tell(
-        org.apache.pekko.actor.typed.pubsub.Topic.subscribe(ctx.getSelf().narrow()));
+    // Another incarnation's writes show up here first (see onFeed). Part of fencing: with
+    // kabuto.storage.fencing = off (incident replay) incarnations ignore each other entirely.
+    var config = ctx.getSystem().settings().config();
+    if (!config.hasPath(FENCING) || config.getBoolean(FENCING)) {
+      io.kabuto.book.BookTopics.get(ctx.getSystem()).marketData(symbol).tell(
+          org.apache.pekko.actor.typed.pubsub.Topic.subscribe(ctx.getSelf().narrow()));
+    }
     spawnBook();
   }
 

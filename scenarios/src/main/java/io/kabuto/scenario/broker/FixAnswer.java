@@ -36,16 +36,23 @@ import quickfix.field.Text;
  * <p>FIX does not mark where the answer to a NewOrderSingle ends, so: its ExecutionReports are
  * the New, the fills in which the order removed liquidity (LastLiquidityInd 2: the order was the
  * aggressor, so the fill is from the command that placed it; a later fill of the resting order
- * added liquidity) and the Canceled of an IOC remainder; and after the New the route sends a
- * TestRequest, whose Heartbeat the gateway sends after everything it had sent before, i.e. after
- * the whole answer. The events the HTTP gateway would list are then ACCEPTED, the TRADEs, and
- * CANCELLED or, for a DAY order with quantity left, RESTED.
+ * added liquidity) and the Canceled of an IOC remainder. An IOC answer ends when nothing is left
+ * (filled, or the remainder cancelled). A DAY order may rest, which no report says: after its New
+ * the route sends a TestRequest, and the answer ends {@link #GRACE_MILLIS} ms after the Heartbeat
+ * answering it (the gateway sends the answer's reports back to back, but its thread may be
+ * descheduled between two of them, so a fill may follow the Heartbeat; such a fill is still told
+ * apart from later ones by its LastLiquidityInd). The events the HTTP gateway would list are
+ * then ACCEPTED, the TRADEs, and CANCELLED or, for a DAY order with quantity left, RESTED.
  */
 final class FixAnswer {
+  static final long GRACE_MILLIS = 100;
+
   private final OrderIntent intent;
   private final List<Message> reports = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private boolean started;
+  private boolean closed;
+  private boolean delimited;
   private String delimiter;
 
   FixAnswer(OrderIntent intent) {
@@ -64,7 +71,7 @@ final class FixAnswer {
   /** Takes {@code m} if it is part of this answer; true if a TestRequest must now mark its end. */
   synchronized boolean offer(Message m, boolean[] taken) {
     taken[0] = false;
-    if (done.isDone() || !reportedClOrdId().equals(str(m, ClOrdID.FIELD))) {
+    if (closed || !reportedClOrdId().equals(str(m, ClOrdID.FIELD))) {
       return false;
     }
     String type = FixSession.type(m);
@@ -76,7 +83,7 @@ final class FixAnswer {
         } else if (!started && exec == ExecType.NEW) {
           started = true;
           take(m, taken, false);
-          return true;
+          return !"IOC".equals(intent.tif()); // an IOC answer ends by itself: nothing left
         } else if (started && exec == ExecType.TRADE
             && chr(m, LastLiquidityInd.FIELD) == '0' + LastLiquidityInd.REMOVED_LIQUIDITY) {
           take(m, taken, num(m, LeavesQty.FIELD) == 0);
@@ -102,6 +109,7 @@ final class FixAnswer {
     reports.add(m);
     taken[0] = true;
     if (last) {
+      closed = true;
       done.complete(null);
     }
   }
@@ -113,8 +121,19 @@ final class FixAnswer {
   /** The Heartbeat answering a TestRequest: the answer is complete if it was ours. */
   synchronized void heartbeat(String testReqId) {
     if (testReqId.equals(delimiter)) {
+      delimited = true;
       done.complete(null);
     }
+  }
+
+  /** True if the answer ended by the Heartbeat: wait {@link #GRACE_MILLIS}, then {@link #close}. */
+  synchronized boolean delimited() {
+    return delimited && !closed;
+  }
+
+  /** No more reports are part of this answer. */
+  synchronized void close() {
+    closed = true;
   }
 
   /** What the FIX reports said, as ExecType letters (9 for an OrderCancelReject). */

@@ -121,6 +121,10 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
             + "request was sent", true);
       }
       answer.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (answer.delimited()) {
+        Thread.sleep(FixAnswer.GRACE_MILLIS);
+      }
+      answer.close();
       return done(intent, attempt, invokeSeq, t0, answer, null, false);
     } catch (TimeoutException e) {
       return done(intent, attempt, invokeSeq, t0, null, "no answer on the FIX session to " + remote + " within "

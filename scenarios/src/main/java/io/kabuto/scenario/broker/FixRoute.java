@@ -77,7 +77,6 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
 
   @Override
   public GatewayClient.Outcome send(BrokerId b, OrderIntent intent, int attempt, int gatewayIndex) {
-    long t0 = System.nanoTime();
     boolean up;
     try {
       up = session.awaitLogon(timeout);
@@ -85,6 +84,7 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
       Thread.currentThread().interrupt();
       up = false;
     }
+    long t0 = System.nanoTime(); // from the invoke, as for HTTP: the wait for a logon is not the exchange's
     String remote = session.remote();
     GatewayAddress gw = up ? gatewayAt(remote) : null;
     ObjectNode inv = history.line("invoke");
@@ -110,31 +110,32 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
     }
     long invokeSeq = history.append(inv);
     if (!up) {
-      return done(intent, attempt, invokeSeq, t0, null, "no FIX session: not logged on to any gateway within "
+      return done(intent, attempt, invokeSeq, System.nanoTime() - t0, null, "no FIX session: not logged on to any gateway within "
           + timeout.toSeconds() + " s", true);
     }
     FixAnswer answer = new FixAnswer(intent);
     pending = answer;
     try {
       if (!session.send(m)) {
-        return done(intent, attempt, invokeSeq, t0, null, "the FIX session to " + remote + " dropped before the "
+        return done(intent, attempt, invokeSeq, System.nanoTime() - t0, null, "the FIX session to " + remote + " dropped before the "
             + "request was sent", true);
       }
       answer.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      long answered = System.nanoTime(); // the latency is the exchange's, not the grace's
       if (answer.delimited()) {
         Thread.sleep(FixAnswer.GRACE_MILLIS);
       }
       answer.close();
-      return done(intent, attempt, invokeSeq, t0, answer, null, false);
+      return done(intent, attempt, invokeSeq, answered - t0, answer, null, false);
     } catch (TimeoutException e) {
-      return done(intent, attempt, invokeSeq, t0, null, "no answer on the FIX session to " + remote + " within "
+      return done(intent, attempt, invokeSeq, System.nanoTime() - t0, null, "no answer on the FIX session to " + remote + " within "
           + timeout.toSeconds() + " s", false);
     } catch (ExecutionException e) {
-      return done(intent, attempt, invokeSeq, t0, null, "the FIX session to " + remote + " dropped while waiting "
+      return done(intent, attempt, invokeSeq, System.nanoTime() - t0, null, "the FIX session to " + remote + " dropped while waiting "
           + "for the answer", true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return done(intent, attempt, invokeSeq, t0, null, "interrupted", false);
+      return done(intent, attempt, invokeSeq, System.nanoTime() - t0, null, "interrupted", false);
     } finally {
       pending = null;
     }
@@ -153,9 +154,9 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
   }
 
   /** Writes the ok or fail line; returns the outcome. */
-  private GatewayClient.Outcome done(OrderIntent intent, int attempt, long invokeSeq, long t0, FixAnswer answer,
-      String error, boolean connectionLost) {
-    long ms = (System.nanoTime() - t0) / 1_000_000L;
+  private GatewayClient.Outcome done(OrderIntent intent, int attempt, long invokeSeq, long tookNanos,
+      FixAnswer answer, String error, boolean connectionLost) {
+    long ms = tookNanos / 1_000_000L;
     GatewayClient.Outcome o = answer != null ? answer.outcome(ms)
         : new GatewayClient.Outcome(-1, null, error, ms, connectionLost);
     ObjectNode l = history.line(o.answered() ? "ok" : "fail");

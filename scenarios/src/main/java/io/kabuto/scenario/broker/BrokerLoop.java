@@ -103,6 +103,9 @@ public final class BrokerLoop implements Runnable {
   private int deliver(OrderIntent intent, int gateway) {
     int attempt = 1;
     OnFailure rule = broker.population().onFailure();
+    if (reconciler != null && route.droppedSinceAsked()) {
+      reconciler.reconcile(broker, null, route, this::deliverStatus); // dropped while idle
+    }
     while (true) {
       stats.sent.incrementAndGet();
       GatewayClient.Outcome o = route.send(broker, intent, attempt, gateway);
@@ -124,6 +127,7 @@ public final class BrokerLoop implements Runnable {
       boolean resend = rule == OnFailure.RESEND || intent.op() == OrderIntent.Op.STATUS;
       if (rule == OnFailure.CANCEL_ON_DISCONNECT && o.connectionLost() && intent.op() != OrderIntent.Op.STATUS
           && reconciler != null && !stopped) {
+        route.droppedSinceAsked(); // this drop is reconciled now
         flow.answered(intent, o);
         reconciler.reconcile(broker, intent, route, this::deliverStatus);
         return gateway;

@@ -52,6 +52,7 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
   private volatile FixAnswer pending;
   /** The broker's orders by ClOrdID: what it sent, and whether the reports say it is live. */
   private final Map<String, Order> orders = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private static final class Order {
     final OrderIntent sent;
@@ -275,10 +276,16 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
 
   @Override
   public void onDisconnect() {
+    dropped.set(true);
     FixAnswer a = pending;
     if (a != null) {
       a.done().completeExceptionally(new IllegalStateException("disconnected"));
     }
+  }
+
+  @Override
+  public boolean droppedSinceAsked() {
+    return dropped.getAndSet(false);
   }
 
   @Override

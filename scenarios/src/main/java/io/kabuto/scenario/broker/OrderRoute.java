@@ -26,6 +26,14 @@ public interface OrderRoute extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * True once after the route's session to the exchange dropped (FIX), so that a broker relying
+   * on cancel-on-disconnect reconciles also when the drop came between two requests.
+   */
+  default boolean droppedSinceAsked() {
+    return false;
+  }
+
   /** A live order: its ClOrdID and symbol. */
   record OpenOrder(String clOrdId, String symbol) {}
 

@@ -21,13 +21,14 @@ public final class Reconciler {
   }
 
   /**
-   * @param inFlight the request whose answer the drop swallowed
+   * @param inFlight the request whose answer the drop swallowed, or null (the drop came between
+   *     two requests)
    * @param ask sends one status request until answered; null when the broker was stopped
    */
   void reconcile(BrokerId broker, OrderIntent inFlight, OrderRoute route,
       Function<OrderIntent, GatewayClient.Outcome> ask) {
     List<OrderRoute.OpenOrder> open = new ArrayList<>(route.openOrders());
-    String flying = inFlight.op() == OrderIntent.Op.NEW ? inFlight.clOrdId() : null;
+    String flying = inFlight != null && inFlight.op() == OrderIntent.Op.NEW ? inFlight.clOrdId() : null;
     if (flying != null && open.stream().noneMatch(o -> o.clOrdId().equals(flying))) {
       open.add(new OrderRoute.OpenOrder(flying, inFlight.symbol()));
     }

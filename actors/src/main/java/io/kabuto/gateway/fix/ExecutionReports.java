@@ -19,6 +19,7 @@ import quickfix.field.CxlRejResponseTo;
 import quickfix.field.ExecID;
 import quickfix.field.ExecRefID;
 import quickfix.field.ExecType;
+import quickfix.field.LastLiquidityInd;
 import quickfix.field.LastPx;
 import quickfix.field.LastQty;
 import quickfix.field.LeavesQty;
@@ -250,6 +251,10 @@ final class ExecutionReports {
         leaves == 0 ? OrdStatus.FILLED : OrdStatus.PARTIALLY_FILLED);
     er.set(new LastQty(e.qty()));
     er.set(new LastPx(yen(e.price())));
+    if (e.sideValue() != null) { // an auction trade has no aggressor
+      er.set(new LastLiquidityInd(e.sideValue() == mine ? LastLiquidityInd.REMOVED_LIQUIDITY
+          : LastLiquidityInd.ADDED_LIQUIDITY));
+    }
     return withOrder(er, t, null);
   }
 

@@ -19,14 +19,23 @@ import java.util.List;
  * the history before it is sent ({@code invoke}) and its outcome after ({@code ok} with the HTTP
  * status and body, or {@code fail} when no answer came).
  */
-public final class GatewayClient {
+public final class GatewayClient implements OrderRoute {
   private final List<URI> gateways;
   private final HttpClient http;
   private final History history;
   private final Duration timeout;
 
-  /** One answer, or none ({@code status == -1}, {@code error} says why). */
-  public record Outcome(int status, JsonNode body, String error, long latencyMs) {
+  /**
+   * One answer, or none ({@code status == -1}, {@code error} says why).
+   *
+   * @param connectionLost no answer because the broker's session to the gateway dropped while it
+   *     waited (a FIX broker relying on cancel-on-disconnect reconciles then)
+   */
+  public record Outcome(int status, JsonNode body, String error, long latencyMs, boolean connectionLost) {
+    public Outcome(int status, JsonNode body, String error, long latencyMs) {
+      this(status, body, error, latencyMs, false);
+    }
+
     public boolean answered() {
       return status > 0;
     }
@@ -55,11 +64,12 @@ public final class GatewayClient {
     return gateways.size();
   }
 
+  @Override
   public Outcome send(BrokerId broker, OrderIntent intent, int attempt, int gatewayIndex) {
     URI gw = gateways.get(Math.floorMod(gatewayIndex, gateways.size()));
     ObjectNode inv = history.line("invoke");
     inv.put("broker", broker.name());
-    inv.put("op", intent.op() == OrderIntent.Op.NEW ? "new" : "cancel");
+    inv.put("op", intent.opWord());
     inv.put("clOrdId", intent.clOrdId());
     inv.put("attempt", attempt);
     inv.put("gw", gw.toString());
@@ -81,6 +91,11 @@ public final class GatewayClient {
       req = HttpRequest.newBuilder(gw.resolve("/orders"))
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    } else if (intent.op() == OrderIntent.Op.STATUS) {
+      inv.put("orig", intent.origClOrdId());
+      inv.put("symbol", intent.symbol());
+      req = HttpRequest.newBuilder(gw.resolve("/orders/" + enc(intent.origClOrdId()) + "?symbol="
+          + enc(intent.symbol()))).GET();
     } else {
       inv.put("orig", intent.origClOrdId());
       // no cancelClOrdId: the gateway derives "cancel:<orig>", so a resent DELETE is the same cancel
@@ -98,6 +113,16 @@ public final class GatewayClient {
     String q = symbol == null || symbol.isEmpty() ? "" : "?symbol=" + enc(symbol);
     return call(HttpRequest.newBuilder(gw.resolve("/orders/" + enc(clOrdId) + q)).GET(),
         broker.token());
+  }
+
+  /**
+   * GET /market-data/{symbol}?from=N&limit=M with a participant's token: the public feed's
+   * retained messages (trades, best bid and ask, status) from sequence N on.
+   */
+  public Outcome marketData(String token, String symbol, long from, int limit, int gatewayIndex) {
+    URI gw = gateways.get(Math.floorMod(gatewayIndex, gateways.size()));
+    return call(HttpRequest.newBuilder(gw.resolve("/market-data/" + enc(symbol) + "?from=" + from
+        + "&limit=" + limit)).GET(), token);
   }
 
   /** GET /books/{symbol}/depth?levels=1 with any participant's token: volume and trade count. */

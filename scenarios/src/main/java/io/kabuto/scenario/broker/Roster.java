@@ -2,6 +2,7 @@ package io.kabuto.scenario.broker;
 
 import io.kabuto.scenario.model.BrokerKind;
 import io.kabuto.scenario.model.BrokerPopulation;
+import io.kabuto.scenario.model.OnFailure;
 import io.kabuto.scenario.model.Scenario;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,7 +44,9 @@ public final class Roster {
 
   /**
    * {@code kabuto.gateway.participants} entries for the brokers. The rate cap is ten times the
-   * broker's rate (at least 50/s): the scenario measures faults, not the rate protection.
+   * broker's rate (at least 50/s): the scenario measures faults, not the rate protection. The
+   * password (FIX logon) is the name in lower case; cancel-on-disconnect is on only for brokers
+   * that rely on it.
    */
   public static String participantsConfig(List<BrokerId> brokers) {
     StringBuilder b = new StringBuilder("# participants generated for the scenario's brokers\n");
@@ -52,7 +55,8 @@ public final class Roster {
       b.append("kabuto.gateway.participants.").append(id.name()).append(" { id = ").append(id.participantId())
           .append(", password = \"").append(id.name().toLowerCase(Locale.ROOT)).append("\", token = \"")
           .append(id.token()).append("\", rate-per-second = ").append(cap)
-          .append(", max-order-qty = 100000000, max-notional-yen = 100000000000, cancel-on-disconnect = off }\n");
+          .append(", max-order-qty = 100000000, max-notional-yen = 100000000000, cancel-on-disconnect = ")
+          .append(id.population().onFailure() == OnFailure.CANCEL_ON_DISCONNECT ? "on" : "off").append(" }\n");
     }
     b.append("kabuto.gateway.participants.").append(FLOODER).append(" { id = ").append(FLOODER_ID)
         .append(", password = \"flood1\", token = \"").append(FLOODER_TOKEN).append("\", rate-per-second = ")

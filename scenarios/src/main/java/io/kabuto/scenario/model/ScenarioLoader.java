@@ -38,7 +38,7 @@ public final class ScenarioLoader {
   static final Set<String> SYMBOL_KEYS = Set.of("base-price", "tick-table", "lot-size");
   static final Set<String> CLOCK_KEYS = Set.of("start", "end", "speed", "schedule");
   static final Set<String> BROKER_KEYS = Set.of("kind", "count", "rate", "symbols", "on-failure",
-      "quantity-lots");
+      "quantity-lots", "protocol");
   static final Set<String> FAULT_KEYS = Set.of("at", "action", "node", "groups", "symbol", "fault",
       "millis", "reason", "wipe", "factor", "rate", "until", "config");
   static final Set<String> EXPECT_KEYS = Set.of("invariants", "recovery-seconds",
@@ -46,8 +46,7 @@ public final class ScenarioLoader {
   static final Set<String> HALT_KEYS = Set.of("after-step", "within-seconds");
   static final Set<String> STORAGE_FAULTS = Set.of("HANG", "PANIC", "CRASH", "SLOW_DISK",
       "FULL_DISK", "CLEAR");
-  /** Kinds and actions issue 6 names that the runner does not simulate yet. */
-  static final Set<String> LATER_KINDS = Set.of("momentum-trader", "institutional");
+  /** Actions issue 6 names that the runner does not simulate yet. */
   static final Set<String> LATER_ACTIONS = Set.of("slow-disk", "full-disk");
 
   private final String file;
@@ -227,12 +226,7 @@ public final class ScenarioLoader {
       }
       Config b = c.getConfigList("brokers").get(i);
       onlyKeys(b, p, BROKER_KEYS);
-      String kindWord = string(b, "kind", p);
-      if (LATER_KINDS.contains(kindWord)) {
-        throw err(p + "kind", "'" + kindWord + "' brokers are not simulated yet",
-            "use one of " + words(BrokerKind.values()));
-      }
-      BrokerKind kind = byWord(BrokerKind.values(), kindWord, p + "kind");
+      BrokerKind kind = byWord(BrokerKind.values(), string(b, "kind", p), p + "kind");
       int count = (int) longValue(b, "count", p);
       if (count < 1 || count > 100) {
         throw err(p + "count", "must be 1..100, got " + count, "give the number of brokers of this kind");
@@ -263,11 +257,18 @@ public final class ScenarioLoader {
       }
       OnFailure onFailure = b.hasPath("on-failure")
           ? byWord(OnFailure.values(), string(b, "on-failure", p), p + "on-failure") : OnFailure.RESEND;
+      Protocol protocol = b.hasPath("protocol")
+          ? byWord(Protocol.values(), string(b, "protocol", p), p + "protocol") : Protocol.HTTP;
+      if (onFailure == OnFailure.CANCEL_ON_DISCONNECT && protocol != Protocol.FIX) {
+        throw err("brokers[" + i + "]", "on-failure = cancel-on-disconnect needs protocol = fix",
+            "add protocol = fix (only a FIX session's loss cancels the broker's orders), or use "
+                + "on-failure = resend or give-up");
+      }
       int lots = b.hasPath("quantity-lots") ? (int) longValue(b, "quantity-lots", p) : 5;
       if (lots < 1 || lots > 10_000) {
         throw err(p + "quantity-lots", "must be 1..10000, got " + lots, "orders are 1..quantity-lots lots");
       }
-      out.add(new BrokerPopulation(kind, count, rate, List.copyOf(syms), onFailure, lots));
+      out.add(new BrokerPopulation(kind, count, rate, List.copyOf(syms), onFailure, lots, protocol));
     }
     return List.copyOf(out);
   }

@@ -6,10 +6,11 @@ import io.kabuto.cli.cluster.ClusterState.NodeState;
 import io.kabuto.cli.cluster.LocalCluster;
 import io.kabuto.cli.cluster.Topology;
 import io.kabuto.scenario.broker.BrokerId;
+import io.kabuto.scenario.broker.BrokerFleet;
 import io.kabuto.scenario.broker.BrokerLoop;
+import io.kabuto.scenario.broker.GatewayAddress;
 import io.kabuto.scenario.broker.GatewayClient;
 import io.kabuto.scenario.broker.LoadLevel;
-import io.kabuto.scenario.broker.OrderFlow;
 import io.kabuto.scenario.broker.Roster;
 import io.kabuto.scenario.check.CheckResult;
 import io.kabuto.scenario.check.Checker;
@@ -174,12 +175,9 @@ public final class ScenarioRunner {
       // ClOrdIDs must be new to the exchange: a cluster we attach to may have seen this seed before
       String tag = "s" + scenario.seed() + (options.attachRunDir() == null ? ""
           : "-" + Long.toString(System.currentTimeMillis() / 1000, 36)) + "-";
-      List<BrokerLoop> loops = new ArrayList<>();
       LoadLevel load = new LoadLevel();
-      for (BrokerId b : brokers) {
-        loops.add(new BrokerLoop(b, OrderFlow.of(b, scenario.seed(), scenario.symbols(), tag), client, clock, stats,
-            load));
-      }
+      List<BrokerLoop> loops = BrokerFleet.loops(brokers, scenario.seed(), scenario.symbols(), tag, client,
+          GatewayAddress.of(cluster.nodes()), history, clock, stats, load, REQUEST_TIMEOUT);
       Nemesis nemesis = new Nemesis(scenario.faults(), cluster, watcher, history, clock, stats,
           scenario.symbols(), load, out);
       out.printf(Locale.ROOT, "running %s: %s-%s at speed %.0f (about %d s), seed %d, %d brokers, %d fault steps%n",

@@ -67,7 +67,7 @@ class ScenarioLoaderTest {
       "host-of an unlisted symbol|node = \"host-of:7203\"|node = \"host-of:9999\"|faults[0].node",
       "target-of a later step|node = \"target-of:1\"|node = \"target-of:2\"|faults[1].node",
       "unknown broker kind|kind = market-maker|kind = whale|brokers[0].kind",
-      "broker kind for later|kind = market-maker|kind = momentum-trader|brokers[0].kind",
+      "unknown protocol|rate = 2 }|rate = 2, protocol = smtp }|brokers[0].protocol",
       "rate not a number|rate = 2|rate = fast|brokers[0].rate",
       "zero count|count = 1|count = 0|brokers[0].count",
       "off-grid base price|base-price = \"2000\"|base-price = \"2000.3\"|symbols.\"7203\".base-price",

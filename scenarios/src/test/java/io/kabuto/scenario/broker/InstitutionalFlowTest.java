@@ -1,0 +1,219 @@
+package io.kabuto.scenario.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kabuto.matching.TickTable;
+import io.kabuto.scenario.history.History;
+import io.kabuto.scenario.model.BrokerKind;
+import io.kabuto.scenario.model.BrokerPopulation;
+import io.kabuto.scenario.model.OnFailure;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class InstitutionalFlowTest {
+
+  /**
+   * A make-believe exchange for one broker: a child fills partly on arrival, rests, and fills
+   * more while it rests (fills the broker only learns from a later answer); answers are lost, or
+   * cancels come too late, at random. It keeps the truth the flow must never exceed.
+   */
+  static final class FakeExchange implements MarketView {
+    final SplittableRandom rnd;
+    long bid = 19990;
+    long ask = 20000;
+    final Map<String, long[]> orders = new HashMap<>(); // clOrdId -> {qty, filled, live 1/0}
+    final Map<String, Long> filledBySymbolSide = new HashMap<>();
+
+    FakeExchange(long seed) {
+      rnd = new SplittableRandom(seed);
+    }
+
+    @Override
+    public List<Long> newTrades(String symbol) {
+      return List.of();
+    }
+
+    @Override
+    public Touch touch(String symbol) {
+      int move = rnd.nextInt(5) - 2; // the market wanders a few ticks
+      bid += move * 10;
+      ask += move * 10;
+      return new Touch(bid, ask);
+    }
+
+    /** A fill of part of what is left of a live order. */
+    void fillSome(long[] o) {
+      long left = o[0] - o[1];
+      if (o[2] == 1 && left > 0) {
+        long f = 100 * rnd.nextInt((int) (left / 100) + 1);
+        o[1] += f;
+        if (o[1] == o[0]) {
+          o[2] = 0;
+        }
+      }
+    }
+
+    GatewayClient.Outcome answer(OrderIntent in) {
+      if (rnd.nextInt(10) == 0) {
+        if (in.op() == OrderIntent.Op.NEW && rnd.nextBoolean()) {
+          long[] o = {in.qty(), 0, 1};
+          orders.put(in.clOrdId(), o); // it reached the book, the answer was lost
+          fillSome(o);
+        }
+        return new GatewayClient.Outcome(-1, null, "timeout", 15000);
+      }
+      ObjectNode b = History.JSON.createObjectNode();
+      switch (in.op()) {
+        case NEW -> {
+          long[] o = {in.qty(), 0, 1};
+          orders.put(in.clOrdId(), o);
+          fillSome(o);
+          b.put("status", "accepted");
+          b.put("filled", o[1]);
+          b.put("leaves", o[0] - o[1]);
+          b.put("state", o[2] == 1 ? "live" : "filled");
+        }
+        case CANCEL -> {
+          long[] o = orders.get(in.origClOrdId());
+          fillSome(o); // it kept trading while it rested
+          if (o[2] == 0 || rnd.nextInt(4) == 0) {
+            if (rnd.nextBoolean()) {
+              fillSome(o);
+            }
+            b.put("status", "rejected");
+            b.put("code", "UNKNOWN_ORDER");
+            return new GatewayClient.Outcome(422, b, null, 5);
+          }
+          o[2] = 0;
+          b.put("status", "accepted");
+          b.put("state", "cancelled");
+          b.putArray("events").addObject().put("type", "CANCELLED").put("leaves", o[0] - o[1]);
+        }
+        case STATUS -> {
+          long[] o = orders.get(in.origClOrdId());
+          if (o == null) {
+            b.put("status", "refused");
+            b.put("code", "UNKNOWN_CLORDID");
+            return new GatewayClient.Outcome(404, b, null, 5);
+          }
+          fillSome(o);
+          b.put("status", o[2] == 1 ? "live" : "filled");
+          b.put("state", o[2] == 1 ? "live" : o[1] == o[0] ? "filled" : "cancelled");
+          b.put("filled", o[1]);
+          b.put("leaves", o[2] == 1 ? o[0] - o[1] : 0);
+        }
+      }
+      return new GatewayClient.Outcome(200, b, null, 5);
+    }
+
+    long trulyFilled() {
+      return orders.values().stream().mapToLong(o -> o[1]).sum();
+    }
+  }
+
+  static InstitutionalFlow flow(long seed, MarketView market, AtomicLong now) {
+    BrokerPopulation p = new BrokerPopulation(BrokerKind.INSTITUTIONAL, 1, 1, List.of("7203"), OnFailure.RESEND, 1);
+    return (InstitutionalFlow) OrderFlow.of(new BrokerId("IN1", 101, "t", p, 0), seed, OrderFlowTest.SYMBOLS, "s-",
+        market, now::get);
+  }
+
+  /** Drives the flow against the fake exchange for {@code turns} turns of 1 simulated minute. */
+  static List<OrderIntent> run(long seed, int turns, FakeExchange x, List<String> problems) {
+    AtomicLong now = new AtomicLong(9 * 3_600_000L);
+    InstitutionalFlow f = flow(seed, x, now);
+    List<OrderIntent> sent = new ArrayList<>();
+    InstitutionalFlow.Parent parent = null;
+    long filledBefore = 0; // true fills of earlier parents
+    for (int i = 0; i < turns; i++) {
+      for (OrderIntent in : f.next()) {
+        if (f.parent() != parent) {
+          filledBefore = x.trulyFilled();
+          parent = f.parent();
+        }
+        if (in.op() == OrderIntent.Op.NEW) {
+          long trulyDone = x.trulyFilled() - filledBefore;
+          long liveLeft = x.orders.values().stream().filter(o -> o[2] == 1).mapToLong(o -> o[0] - o[1]).sum();
+          if (liveLeft > 0) {
+            problems.add("turn " + i + ": a new child while another is live");
+          }
+          if (in.qty() > parent.qty - trulyDone) {
+            problems.add("turn " + i + ": child " + in.qty() + " > what is left of the parent, "
+                + (parent.qty - trulyDone));
+          }
+          if (in.qty() % 100 != 0) {
+            problems.add("turn " + i + ": not whole lots: " + in.qty());
+          }
+        }
+        sent.add(in);
+        f.answered(in, x.answer(in));
+        if (x.trulyFilled() - filledBefore > parent.qty) {
+          problems.add("turn " + i + ": the parent is overfilled");
+        }
+      }
+      now.addAndGet(60_000);
+    }
+    return sent;
+  }
+
+  @Test
+  void childrenNeverAddUpToMoreThanTheParentAfterPartialFillsLostAnswersAndReplaces() {
+    for (long seed = 1; seed <= 20; seed++) {
+      List<String> problems = new ArrayList<>();
+      FakeExchange x = new FakeExchange(seed * 31);
+      List<OrderIntent> sent = run(seed, 2000, x, problems);
+      assertEquals(List.of(), problems.subList(0, Math.min(10, problems.size())), "seed " + seed);
+      assertTrue(sent.stream().anyMatch(i -> i.op() == OrderIntent.Op.CANCEL), "children were replaced");
+      assertTrue(sent.stream().anyMatch(i -> i.op() == OrderIntent.Op.STATUS), "unknown children were asked about");
+    }
+  }
+
+  @Test
+  void aParentIsWorkedToTheEndThenTheNextStarts() {
+    FakeExchange x = new FakeExchange(5);
+    AtomicLong now = new AtomicLong(9 * 3_600_000L);
+    InstitutionalFlow f = flow(5, x, now);
+    for (OrderIntent in : f.next()) {
+      f.answered(in, x.answer(in));
+    }
+    InstitutionalFlow.Parent first = f.parent();
+    assertTrue(first.qty >= 50 * 100 && first.qty <= 200 * 100, "50-200 lots: " + first.qty);
+    for (int i = 0; i < 5000 && f.parent() == first; i++) {
+      for (OrderIntent in : f.next()) {
+        f.answered(in, x.answer(in));
+      }
+      now.addAndGet(60_000);
+    }
+    assertTrue(f.parent() != first, "the first parent was completed");
+    assertEquals(first.qty, first.done, "done = the parent, exactly");
+  }
+
+  @Test
+  void childrenGoAtTheFarTouchOrOneTickThrough() {
+    FakeExchange x = new FakeExchange(9);
+    List<OrderIntent> sent = run(9, 300, x, new ArrayList<>());
+    // the fake's touch moves in 1-yen steps from 1999/2000; one tick through is 0.5 yen there
+    for (OrderIntent in : sent) {
+      if (in.op() == OrderIntent.Op.NEW) {
+        assertTrue(in.price() % 10 == 0 || in.price() % 10 == 5 && TickTable.TOPIX500.onGrid(in.price()),
+            "at the touch (whole yen) or half a yen through: " + in.price());
+        assertEquals("DAY", in.tif());
+      }
+    }
+  }
+
+  @Test
+  void theSameSeedAndMarketGiveTheSameOrders() {
+    List<OrderIntent> a = run(11, 500, new FakeExchange(3), new ArrayList<>());
+    List<OrderIntent> b = run(11, 500, new FakeExchange(3), new ArrayList<>());
+    List<OrderIntent> c = run(12, 500, new FakeExchange(3), new ArrayList<>());
+    assertEquals(a, b);
+    assertTrue(!a.equals(c), "another seed, another parent");
+  }
+}

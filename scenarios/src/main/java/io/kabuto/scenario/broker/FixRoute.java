@@ -97,11 +97,7 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
     inv.put("fix", remote == null ? "" : remote);
     Message m = message(intent, attempt);
     if (intent.op() == OrderIntent.Op.NEW) {
-      inv.put("symbol", intent.symbol());
-      inv.put("side", intent.side());
-      inv.put("price", Prices.format(intent.price()));
-      inv.put("qty", intent.qty());
-      inv.put("tif", intent.tif());
+      GatewayClient.describeNew(inv, intent);
       orders.putIfAbsent(intent.clOrdId(), new Order(intent));
     } else {
       inv.put("orig", intent.origClOrdId());

@@ -75,11 +75,7 @@ public final class GatewayClient implements OrderRoute {
     inv.put("gw", gw.toString());
     HttpRequest.Builder req;
     if (intent.op() == OrderIntent.Op.NEW) {
-      inv.put("symbol", intent.symbol());
-      inv.put("side", intent.side());
-      inv.put("price", Prices.format(intent.price()));
-      inv.put("qty", intent.qty());
-      inv.put("tif", intent.tif());
+      describeNew(inv, intent);
       ObjectNode body = History.JSON.createObjectNode();
       body.put("clOrdId", intent.clOrdId());
       body.put("symbol", intent.symbol());
@@ -103,6 +99,15 @@ public final class GatewayClient implements OrderRoute {
     }
     long invokeSeq = history.append(inv);
     return exchange(req, broker, inv.get("op").asText(), intent.clOrdId(), attempt, invokeSeq);
+  }
+
+  /** A new order's fields on its invoke line, the same over HTTP and FIX (the checker reads them). */
+  static void describeNew(com.fasterxml.jackson.databind.node.ObjectNode inv, OrderIntent intent) {
+    inv.put("symbol", intent.symbol());
+    inv.put("side", intent.side());
+    inv.put("price", Prices.format(intent.price()));
+    inv.put("qty", intent.qty());
+    inv.put("tif", intent.tif());
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kabuto.book.OrderBook;
 import io.kabuto.matching.EventType;
 import io.kabuto.matching.Phase;
+import io.kabuto.scenario.check.halt.HaltWindows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +26,14 @@ final class HaltCheck {
 
   private HaltCheck() {}
 
-  /** History lines (seq) bound the window: the lines are written in the order things happened. */
+  /**
+   * History lines (seq) bound the window: the lines are written in the order things happened.
+   * {@code step} 0: a halt no step asked for.
+   */
   private record Window(int step, String symbol, long confirmedSeq, long endSeq) {}
 
   static Verdict check(HistoryIndex h, Map<String, BookLog> logs) {
-    List<Window> windows = windows(h);
+    List<Window> windows = windows(h, logs.keySet());
     if (windows.isEmpty()) {
       return Verdict.notChecked(WORD, "no halt was confirmed in this run");
     }
@@ -103,7 +107,7 @@ final class HaltCheck {
         }
       }
     }
-    return Verdict.of(WORD, windows.size() + " halted books, no trade answered or persisted while halted ("
+    return Verdict.of(WORD, windows.stream().map(Window::symbol).distinct().count() + " halted books, no trade answered or persisted while halted ("
         + marked + " located in the journal by a request sent during the halt)", v);
   }
 
@@ -123,8 +127,30 @@ final class HaltCheck {
     return -1;
   }
 
-  /** Per halted symbol: from the halt's confirmation to the next resume of it (or the run's end). */
-  private static List<Window> windows(HistoryIndex h) {
+  /**
+   * Per halted symbol: from the halt's confirmation to the next resume of it (or the run's end).
+   * A halt step's window runs from its {@code done} line; a halt no step asked for (a pre-agreed
+   * rule's, e.g. a book not answering) from the watcher's first {@code market} line that shows it
+   * confirmed by every reachable node, to the first that no longer shows it. A market-wide halt
+   * covers every book of the journal.
+   */
+  private static List<Window> windows(HistoryIndex h, java.util.Collection<String> books) {
+    List<Window> out = stepWindows(h);
+    List<JsonNode> market = h.bySeq.values().stream().filter(l -> "market".equals(l.path("type").asText())).toList();
+    for (HaltWindows.Window w : HaltWindows.of(market)) {
+      List<String> symbols = "market".equals(w.scope()) ? List.copyOf(books) : List.of(w.scope());
+      for (String sym : symbols) {
+        boolean stepCovers = out.stream().anyMatch(x -> x.step() > 0 && x.symbol().equals(sym)
+            && x.confirmedSeq() <= w.toSeq() && w.seq() <= x.endSeq());
+        if (!stepCovers) {
+          out.add(new Window(0, sym, w.seq(), w.toSeq()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<Window> stepWindows(HistoryIndex h) {
     List<Window> out = new ArrayList<>();
     for (JsonNode start : h.faults) {
       if (!"halt".equals(start.path("action").asText()) || !"start".equals(start.path("phase").asText())) {

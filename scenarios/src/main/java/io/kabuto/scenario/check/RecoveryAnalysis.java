@@ -72,7 +72,7 @@ final class RecoveryAnalysis {
         }
       }
       out.add(new FaultRecovery(step, start.path("describe").asText(), target, at, applied, error,
-          affected, detect(target, at, start.path("seq").asLong()), tradeAgain, recovered, delayed, unanswered, lines));
+          affected, detect(target, at, start.path("seq").asLong(), nextStepSeq(start.path("seq").asLong())), tradeAgain, recovered, delayed, unanswered, lines));
     }
     return out;
   }
@@ -86,12 +86,31 @@ final class RecoveryAnalysis {
     return false;
   }
 
-  /** First report after the fault, by another node, of the target not being a healthy member. */
-  private long detect(String target, long at, long startSeq) {
+  /** The line the next fault step starts on, or MAX. */
+  private long nextStepSeq(long startSeq) {
+    long next = Long.MAX_VALUE;
+    for (JsonNode f : h.faults) {
+      long seq = f.path("seq").asLong();
+      if ("start".equals(f.path("phase").asText()) && seq > startSeq) {
+        next = Math.min(next, seq);
+      }
+    }
+    return next;
+  }
+
+  /**
+   * First report after the fault, by another node, of the target not being a healthy member;
+   * only before the next step starts: a later report is that step's doing (a restart's target
+   * killed an hour later is not the restart detected).
+   */
+  private long detect(String target, long at, long startSeq, long nextStepSeq) {
     if (target == null) {
       return -1;
     }
     for (JsonNode c : h.cluster) {
+      if (c.path("seq").asLong() >= nextStepSeq) {
+        break;
+      }
       if (c.path("seq").asLong() < startSeq || target.equals(c.path("node").asText())
           || !"members".equals(c.path("what").asText())) {
         continue;

@@ -202,6 +202,21 @@ class CheckerTest {
   }
 
   @Test
+  void aTargetDownedByALaterStepIsNotDetectedForAnEarlierOne() {
+    // full-day-soak: "restart node-3" got "detected 414 s", the kill of node-3 at a later step
+    H s = cleanSession();
+    s.fault(1, "restart", "node-3");
+    s.fault(2, "kill", "node-3");
+    ObjectNode members = s.h.line("cluster");
+    members.put("node", "node-1").put("what", "members").put("view", "node-1 Up, node-2 Up, node-3 Down");
+    s.h.append(members);
+    finals(s, 300, 300);
+    List<FaultRecovery> r = Checker.check(s.lines(), ALL).recoveries();
+    assertEquals(-1, r.get(0).detectMillis(), "the restart's target was never reported down before step 2");
+    assertTrue(r.get(1).detectMillis() >= 0, "the kill is detected: " + r.get(1));
+  }
+
+  @Test
   void fewerFillsAtTheEndThanAnsweredFails() {
     H s = cleanSession();
     s.fin("MM1", "m-1", GW1, 200, "SELL", 300, 300, 0);

@@ -243,6 +243,40 @@ class JournalChecksTest {
   }
 
   @Test
+  void anOrderSentDuringARulesHaltThatTradedFails() {
+    // tse-2020-10-01-legacy: the pre-agreed rule halts the books, no halt step asked for it
+    JournalSession s = new JournalSession();
+    s.place("B1", "a1", Side.SELL, 2010, 100);
+    s.market(false, "7203");
+    s.market(true, "7203");
+    s.place("B2", "b1", Side.BUY, 2010, 100);
+    Verdict v = verdict(check(s, s.journal(REPLICAS), List.of()), "no-execution-while-halted");
+    assertEquals(Verdict.Status.FAIL, v.status(), v.summary());
+    assertTrue(v.summary().contains("B2 b1 was sent after the halt of 7203 was confirmed"), v.summary());
+  }
+
+  @Test
+  void aMarketWideRulesHaltWithNothingTradedPasses() {
+    JournalSession s = new JournalSession();
+    s.place("B1", "a1", Side.SELL, 2010, 100);
+    s.market(true, "market");
+    Verdict v = verdict(check(s, s.journal(REPLICAS), List.of()), "no-execution-while-halted");
+    assertEquals(Verdict.Status.PASS, v.status(), v.summary());
+    assertTrue(v.summary().startsWith("1 halted books"), v.summary());
+  }
+
+  @Test
+  void tradesAfterARulesHaltIsLiftedAreFine() {
+    JournalSession s = new JournalSession();
+    s.place("B1", "a1", Side.SELL, 2010, 100);
+    s.market(true, "7203");
+    s.market(true);
+    s.place("B2", "b1", Side.BUY, 2010, 100);
+    Verdict v = verdict(check(s, s.journal(REPLICAS), List.of()), "no-execution-while-halted");
+    assertEquals(Verdict.Status.PASS, v.status(), v.summary());
+  }
+
+  @Test
   void tradesAfterTheResumeAreFine() {
     JournalSession s = cleanSession();
     s.place("B1", "a3", Side.SELL, 2000, 100); // trades with b2, after the resume

@@ -150,6 +150,20 @@ final class JournalSession {
     return h.append(l);
   }
 
+  /** A market line as the watcher writes it: the halts in force, confirmed by every reachable node. */
+  long market(boolean confirmed, String... inForce) {
+    ObjectNode l = h.line("market");
+    l.put("node", "node-2").put("confirmed", confirmed);
+    var scopes = l.putArray("inForce");
+    var halts = l.putArray("halts");
+    for (String scope : inForce) {
+      scopes.add(scope);
+      halts.addObject().put("scope", scope).put("halted", true).put("reason", "rule: book not answering for 10 s")
+          .put("by", "rule:book-unavailable");
+    }
+    return h.append(l);
+  }
+
   /** Every replica holds the same log, written by one incarnation in epoch 1. */
   StoredJournal journal(String... replicas) {
     Map<String, List<JournalEntry>> by = new LinkedHashMap<>();

@@ -9,9 +9,12 @@ import java.util.List;
  * confirmation, from the watcher's {@code market} lines: from the first line that shows it in
  * force and confirmed to the first line that no longer shows it.
  */
-final class HaltWindows {
-  /** A confirmed halt of {@code scope} from {@code from} to {@code to} (wall ms; MAX = never lifted). */
-  record Window(String scope, long from, long to, long seq, String reason) {
+public final class HaltWindows {
+  /**
+   * A confirmed halt of {@code scope} from {@code from} to {@code to} (wall ms; MAX = never lifted),
+   * confirmed on history line {@code seq} and lifted on line {@code toSeq} (MAX = never).
+   */
+  public record Window(String scope, long from, long to, long seq, long toSeq, String reason) {
     boolean covers(String symbol, long t) {
       return (scope.equals("market") || scope.equals(symbol)) && t >= from && t < to;
     }
@@ -19,7 +22,8 @@ final class HaltWindows {
 
   private HaltWindows() {}
 
-  static List<Window> of(List<JsonNode> market) {
+  /** The confirmed halts the watcher's {@code market} lines show, in the order they ended. */
+  public static List<Window> of(List<JsonNode> market) {
     List<Window> done = new ArrayList<>();
     java.util.Map<String, Window> open = new java.util.LinkedHashMap<>();
     for (JsonNode l : market) {
@@ -29,13 +33,13 @@ final class HaltWindows {
       for (String scope : List.copyOf(open.keySet())) {
         if (!inForce.contains(scope)) {
           Window w = open.remove(scope);
-          done.add(new Window(scope, w.from(), t, w.seq(), w.reason()));
+          done.add(new Window(scope, w.from(), t, w.seq(), l.path("seq").asLong(), w.reason()));
         }
       }
       if (l.path("confirmed").asBoolean(false)) {
         for (String scope : inForce) {
           open.computeIfAbsent(scope, s -> new Window(s, t, Long.MAX_VALUE, l.path("seq").asLong(),
-              reasonOf(l, s)));
+              Long.MAX_VALUE, reasonOf(l, s)));
         }
       }
     }

@@ -310,14 +310,18 @@ public final class ScenarioLoader {
       }
       FaultAction action = byWord(FaultAction.values(), actionWord, p + "action");
       String node = null;
-      if (action.needsNode) {
+      if (action.needsNode || (action == FaultAction.PARTITION && f.hasPath("node"))) {
         node = string(f, "node", p);
         checkNode(node, p + "node", topology, symbols, out);
+        if (action == FaultAction.PARTITION && f.hasPath("groups")) {
+          throw err(p + "groups", "a partition takes groups or node (cut that node off from all the others), not both",
+              "remove one of them");
+        }
       } else if (f.hasPath("node")) {
         throw err(p + "node", action.word + " names no node", "remove node here");
       }
       List<List<String>> groups = List.of();
-      if (action == FaultAction.PARTITION) {
+      if (action == FaultAction.PARTITION && node == null) {
         groups = groups(string(f, "groups", p), p + "groups", topology);
       } else if (f.hasPath("groups")) {
         throw err(p + "groups", "only a partition has groups", "remove groups here");

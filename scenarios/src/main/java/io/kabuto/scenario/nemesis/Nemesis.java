@@ -160,7 +160,7 @@ public final class Nemesis implements Runnable {
       case KILL, PAUSE, STOP -> new LinkedHashSet<>(watcher.booksOn(node));
       case PARTITION -> {
         // the minority side's books move (or stop) once the resolver downs it
-        List<List<String>> groups = new ArrayList<>(step.groups());
+        List<List<String>> groups = new ArrayList<>(groups(step, node));
         groups.sort(Comparator.comparingInt(g -> -g.size()));
         Set<String> s = new LinkedHashSet<>();
         groups.subList(1, groups.size()).forEach(g -> g.forEach(n -> s.addAll(watcher.booksOn(n))));
@@ -217,7 +217,7 @@ public final class Nemesis implements Runnable {
         }
       }
       case PARTITION -> {
-        cluster.partition(step.groups());
+        cluster.partition(groups(step, node));
         return "blackholed";
       }
       case HEAL -> {
@@ -241,6 +241,15 @@ public final class Nemesis implements Runnable {
       }
       default -> throw new IllegalStateException("unhandled action " + step.action());
     }
+  }
+
+  /** A step's partition groups; {@code node = X} cuts X off from every other node. */
+  private List<List<String>> groups(FaultStep step, String node) {
+    if (node == null) {
+      return step.groups();
+    }
+    List<String> others = cluster.nodes().stream().map(NodeState::name).filter(n -> !n.equals(node)).toList();
+    return List.of(others, List.of(node));
   }
 
   private void wipedStore(ObjectNode seen) {

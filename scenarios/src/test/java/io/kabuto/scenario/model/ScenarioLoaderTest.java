@@ -75,6 +75,7 @@ class ScenarioLoaderTest {
       "negative speed|speed = 60|speed = -1|clock.speed",
       "end before start|end = \"09:00\"|end = \"07:00\"|clock.end",
       "wipe on a kill|node = \"host-of:7203\" }|node = \"host-of:7203\", wipe = true }|faults[0].wipe",
+      "partition with groups and node|action = kill, node = \"host-of:7203\"|action = partition, node = \"host-of:7203\", groups = \"node-1 / node-2\"|faults[0].groups",
       "settings on a kill|node = \"host-of:7203\" }|node = \"host-of:7203\", config { a = 1 } }|faults[0].config",
       "settings not a block|node = \"target-of:1\" }|node = \"target-of:1\", config = 3 }|faults[1].config",
       "burst without a factor|action = kill, node = \"host-of:7203\"|action = load-burst, until = \"08:15\"|faults[0].factor",
@@ -100,16 +101,21 @@ class ScenarioLoaderTest {
         faults = [ { at = "08:10", action = stop, node = node-3 },
                    { at = "08:12", action = restart, node = "target-of:1", wipe = true },
                    { at = "08:15", action = restart, node = node-4, config { kabuto.book.legacy-primary-of = ["7203"] } },
+                   { at = "08:16", action = partition, node = "host-of:7203" },
+                   { at = "08:17", action = heal },
                    { at = "08:20", action = load-burst, factor = 10, until = "08:30" },
                    { at = "08:30", action = flood, node = node-4, rate = 400, until = "08:40" } ]
         expectations { max-rejected = 0, flood-latency-factor = 2.5 }""")), HOME);
     assertEquals(List.of("08:10:00 stop node-3", "08:12:00 restart target-of:1 on an empty data directory",
         "08:15:00 restart node-4 with kabuto.book.legacy-primary-of = [\"7203\"]",
+        "08:16:00 partition host-of:7203", "08:17:00 heal",
         "08:20:00 load-burst x10 until 08:30:00", "08:30:00 flood node-4 400/s until 08:40:00"),
         s.faults().stream().map(FaultStep::describe).toList());
     assertTrue(s.faults().get(1).wipe());
-    assertEquals(10, s.faults().get(3).factor());
-    assertEquals(400, s.faults().get(4).rate());
+    assertEquals(List.of(), s.faults().get(3).groups(), "one node against all the others");
+    assertEquals("host-of:7203", s.faults().get(3).node());
+    assertEquals(10, s.faults().get(5).factor());
+    assertEquals(400, s.faults().get(6).rate());
     assertEquals(0, s.expectations().maxRejected());
     assertEquals(2.5, s.expectations().floodLatencyFactor());
     Scenario plain = ScenarioLoader.load(write(dir, VALID), HOME);

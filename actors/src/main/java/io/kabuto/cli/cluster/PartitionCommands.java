@@ -152,6 +152,11 @@ final class PartitionCommands {
         out.println("  " + n.name() + ": " + (r.statusCode() == 200 ? "healed" : "HTTP " + r.statusCode() + " " + r.body().trim()));
         failures += r.statusCode() == 200 ? 0 : 1;
       } catch (IOException e) {
+        if (exitsSoon(ops, n)) {
+          // downed while cut off: its JVM was shutting down, so there is nothing left to heal
+          out.println("  " + n.name() + ": exited (downed while partitioned), skipped");
+          continue;
+        }
         failures++;
         out.println("  " + n.name() + " did not answer (" + e.getMessage() + ")");
       }
@@ -160,6 +165,24 @@ final class PartitionCommands {
         + "again within a few seconds (a node downed meanwhile needs ./kabuto cluster restart NODE)"
         : "heal failed on " + failures + " nodes (see above)");
     return failures == 0;
+  }
+
+  /** Whether the node's process is gone within 10 s (a downed node exits). */
+  private static boolean exitsSoon(ClusterOps ops, NodeState n) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      String state = ops.processState(n.name());
+      if (!state.equals("running") && !state.equals("paused")) {
+        return true;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------- down

@@ -104,13 +104,14 @@ public final class ScenarioRunner {
     Topology t = scenario.topology();
     StringBuilder extra = new StringBuilder(t.nodeConfig()).append("\n# scenario ").append(scenario.name()).append('\n');
     extra.append(marketClockConfig());
-    extra.append(scenario.configOverrides()).append('\n');
     for (SymbolSpec s : scenario.symbols().values()) {
       extra.append("kabuto.book.symbols.\"").append(s.symbol()).append("\" { base-price = \"")
           .append(Prices.format(s.basePrice())).append("\", tick-table = ").append(s.tickTable())
           .append(", lot-size = ").append(s.lotSize()).append(" }\n");
     }
     extra.append(Roster.participantsConfig(brokers));
+    // last, so a scenario can change what was generated (a participant's cap, a symbol's rules)
+    extra.append(scenario.configOverrides()).append('\n');
     return new Topology(t.name(), t.nodes(), t.seeds(), extra.toString());
   }
 

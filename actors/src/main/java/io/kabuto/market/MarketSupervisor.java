@@ -142,8 +142,6 @@ public final class MarketSupervisor {
       this.books = OrderBook.init(system);
       this.symbols = BookSettings.fromConfig(system.settings().config()).listedSymbols();
       this.gate = MarketGate.get(system);
-      long now = System.nanoTime();
-      for (String sym : symbols) lastAnswer.put(sym, now);
     }
 
     void tick() {

@@ -6,6 +6,7 @@ import io.kabuto.book.OrderBook.Clock;
 import io.kabuto.book.OrderBook.Command;
 import io.kabuto.book.OrderBook.PlaceOrder;
 import io.kabuto.book.OrderBook.SetPhase;
+import io.kabuto.marketdata.MarketDataMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * The sharded order-book entity: a small actor in front of the journaled {@link OrderBook} (its
@@ -111,8 +113,7 @@ final class BookFront extends AbstractBehavior<Object> {
     // kabuto.storage.fencing = off (incident replay) incarnations ignore each other entirely.
     var config = ctx.getSystem().settings().config();
     if (!config.hasPath(FENCING) || config.getBoolean(FENCING)) {
-      io.kabuto.book.BookTopics.get(ctx.getSystem()).marketData(symbol).tell(
-          org.apache.pekko.actor.typed.pubsub.Topic.subscribe(ctx.getSelf().narrow()));
+      BookTopics.get(ctx.getSystem()).marketData(symbol).tell(Topic.subscribe(ctx.getSelf().narrow()));
     }
     spawnBook();
   }
@@ -124,7 +125,7 @@ final class BookFront extends AbstractBehavior<Object> {
         .onMessage(Written.class, this::onWritten)
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(Respawn.class, this::onRespawn)
-        .onMessage(io.kabuto.marketdata.MarketDataMessage.class, this::onFeed)
+        .onMessage(MarketDataMessage.class, this::onFeed)
         .onSignal(Terminated.class, this::onBookStopped)
         .build();
   }
@@ -183,7 +184,7 @@ final class BookFront extends AbstractBehavior<Object> {
    * journal's, so it recovers now. Its own messages never count: they are published after its
    * write, and the front learns the write's feed sequence first or waits for it (inFlight).
    */
-  private Behavior<Object> onFeed(io.kabuto.marketdata.MarketDataMessage m) {
+  private Behavior<Object> onFeed(MarketDataMessage m) {
     if (m.seq() > feedSeen) {
       feedSeen = m.seq();
       catchUpIfStale();

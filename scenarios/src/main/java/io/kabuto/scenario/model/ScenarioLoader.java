@@ -378,10 +378,10 @@ public final class ScenarioLoader {
         }
         try {
           // one `path = value` line per setting: the node appends them to its own config file
-          settings = String.join("\n", new java.util.TreeMap<>(f.getConfig("config").entrySet().stream()
-              .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-                  e -> e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise())))).entrySet().stream()
-              .map(e -> e.getKey() + " = " + e.getValue()).toList());
+          settings = String.join("\n", f.getConfig("config").entrySet().stream()
+              .sorted(Map.Entry.comparingByKey())
+              .map(e -> e.getKey() + " = " + e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()))
+              .toList());
         } catch (ConfigException.WrongType e) {
           throw err(p + "config", "must be a block of settings, got " + f.getValue("config").render(),
               "write config { kabuto.book.legacy-primary-of = [\"7203\"] }");

@@ -27,6 +27,11 @@ public record Participant(String name, int id, String password, String token,
       Participant p = new Participant(name, c.getInt("id"), c.getString("password"),
           c.getString("token"), c.getDouble("rate-per-second"), c.getLong("max-order-qty"),
           c.getLong("max-notional-yen"), c.getBoolean("cancel-on-disconnect"));
+      if (!(p.ratePerSecond() > 0)) {
+        throw new IllegalArgumentException("kabuto.gateway.participants." + name
+            + ".rate-per-second must be above 0 (it may be a fraction, like 0.5), got "
+            + p.ratePerSecond());
+      }
       if (p.id() < 0 || p.id() > 0xFFFF) {
         throw new IllegalArgumentException("kabuto.gateway.participants." + name
             + ".id must be 0..65535, got " + p.id());

@@ -237,7 +237,9 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   }
 
   static TokenBucket newRate(Participant participant) {
-    return new TokenBucket(participant.ratePerSecond(), participant.ratePerSecond(),
+    // A burst of one second's orders, and at least one order: a cap below 1/s (one order every
+    // few seconds) is a real setting.
+    return new TokenBucket(participant.ratePerSecond(), Math.max(1, participant.ratePerSecond()),
         System.nanoTime());
   }
 

@@ -1,6 +1,7 @@
 package io.kabuto.gateway.http;
 
 import com.typesafe.config.Config;
+import org.apache.pekko.Done;
 import io.kabuto.book.OrderBook;
 import io.kabuto.gateway.Gateway;
 import io.kabuto.gateway.GatewayReject;
@@ -75,6 +76,8 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class HttpGateway extends AllDirectives {
   /** Request bodies above this are refused with 413. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
+  /** A body above MAX_BODY_BYTES but at most this is read to its end before the 413. */
+  static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
   // By identity: a typed ActorSystem equals another of the same name (its guardian's local
   // path), so several nodes in one JVM would share one entry.
@@ -243,10 +246,17 @@ public final class HttpGateway extends AllDirectives {
   private Route body(Function<byte[], Route> inner) {
     return extractRequest(req -> {
       HttpRequest r = req;
-      if (r.entity().getContentLengthOption().isPresent()
-          && r.entity().getContentLengthOption().getAsLong() > MAX_BODY_BYTES) {
-        r.discardEntityBytes(system);
-        return tooLarge();
+      long declared = r.entity().getContentLengthOption().orElse(-1);
+      if (declared > MAX_BODY_BYTES) {
+        if (declared > MAX_DRAINED_BYTES) {
+          // Answered early: Pekko closes the connection after it, which is the point.
+          r.discardEntityBytes(system);
+          return tooLarge();
+        }
+        // Read to its end first: an answer sent while the client is still sending makes Pekko
+        // close the connection, and the client's unread bytes turn that close into a reset
+        // that can destroy the 413 before the client reads it.
+        return onSuccess(drained(r), d -> tooLarge());
       }
       CompletionStage<Body> read = r.entity().toStrict(5_000, MAX_BODY_BYTES, system)
           .handle((s, e) -> e == null ? new Body(s.getData().toArray(), null) : new Body(null, e));
@@ -263,6 +273,11 @@ public final class HttpGateway extends AllDirectives {
             OrderJson.error(GatewayReject.INVALID.name(), "cannot read the body: " + e));
       });
     });
+  }
+
+  /** Completes (never fails) when the request's body has been read and thrown away. */
+  private CompletionStage<Done> drained(HttpRequest r) {
+    return r.discardEntityBytes(system).completionStage().handle((d, e) -> Done.getInstance());
   }
 
   private Route tooLarge() {
@@ -282,12 +297,12 @@ public final class HttpGateway extends AllDirectives {
       // answered only after rate-limited-delay, so that a client looping on 429 over many
       // connections gets a bounded share of this node instead of all of it.
       return extractRequest(req -> {
-        req.discardEntityBytes(system);
+        CompletionStage<Done> read = drained(req);
         CompletionStage<ParticipantSession.Reply> later = org.apache.pekko.pattern.Patterns.after(
             rateLimitedDelay, system.classicSystem().scheduler(), system.executionContext(),
-            () -> java.util.concurrent.CompletableFuture.completedFuture(
-                new ParticipantSession.Refused(null, GatewayReject.RATE_LIMITED, "more than "
-                    + (long) p.ratePerSecond() + " orders per second")));
+            () -> read.thenApply(d -> new ParticipantSession.Refused(null,
+                GatewayReject.RATE_LIMITED, "more than " + (long) p.ratePerSecond()
+                    + " orders per second")));
         return onSuccess(later, r -> respondWithHeader(
             org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", "1"),
             () -> json(StatusCodes.TOO_MANY_REQUESTS, OrderJson.reply(r))));

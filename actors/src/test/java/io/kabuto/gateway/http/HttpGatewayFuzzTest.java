@@ -166,6 +166,10 @@ class HttpGatewayFuzzTest {
       } catch (java.net.http.HttpTimeoutException e) {
         fail("request " + i + " hung: " + new String(b, StandardCharsets.UTF_8));
         return;
+      } catch (java.io.IOException e) {
+        fail("request " + i + " (" + b.length + " bytes) got no answer: " + e + "; body starts "
+            + new String(b, 0, Math.min(200, b.length), StandardCharsets.UTF_8), e);
+        return;
       }
       String shown = "run " + i + " (seed " + SEED + ") body="
           + HttpTestNode.JSON.writeValueAsString(new String(b, StandardCharsets.UTF_8)) + " -> "

@@ -16,6 +16,7 @@ import quickfix.SessionSettings;
 import quickfix.SocketInitiator;
 import quickfix.field.MsgType;
 import quickfix.field.Password;
+import quickfix.field.ResetSeqNumFlag;
 import quickfix.field.TestReqID;
 
 /**
@@ -45,6 +46,8 @@ final class FixSession implements Application {
   private final SocketInitiator initiator;
   private final Object logonLock = new Object();
   private volatile boolean loggedOn;
+  /** Until the first logon of this run has succeeded. */
+  private volatile boolean firstLogon = true;
 
   /** @param gateways the acceptors in the order to try them (the first is connected to first) */
   FixSession(String sender, String password, List<GatewayAddress> gateways, Listener listener) {
@@ -136,6 +139,7 @@ final class FixSession implements Application {
   @Override
   public void onLogon(SessionID sessionId) {
     synchronized (logonLock) {
+      firstLogon = false;
       loggedOn = true;
       logonLock.notifyAll();
     }
@@ -151,6 +155,12 @@ final class FixSession implements Application {
   public void toAdmin(Message message, SessionID sessionId) {
     if (MsgType.LOGON.equals(type(message))) {
       message.setField(new Password(password));
+      if (firstLogon) {
+        // A run starts a new FIX day for its brokers: both sides begin again at 1, also when
+        // the cluster (--attach) still holds the sequence numbers of an earlier run. Later
+        // logons of the same run (a gateway failing over) keep the sequence, as a broker must.
+        message.setField(new ResetSeqNumFlag(true));
+      }
     }
   }
 

@@ -60,6 +60,8 @@ class FixRouteTest {
         kabuto.gateway.participants {
           COD1 { id = 201, password = "cod1", token = "cod1-token", rate-per-second = 1000,
                  max-order-qty = 1000000, max-notional-yen = 1000000000, cancel-on-disconnect = on }
+          NEXT1 { id = 202, password = "next1", token = "next1-token", rate-per-second = 1000,
+                 max-order-qty = 1000000, max-notional-yen = 1000000000, cancel-on-disconnect = off }
         }
         """.formatted(fixPort, httpPort));
     node = KabutoNode.start(NodeConfig.build(new NodeConfig.Options().port(0).dataDir(tmp).configFile(conf)));
@@ -153,6 +155,30 @@ class FixRouteTest {
       }
     } finally {
       route.close();
+    }
+  }
+
+  /**
+   * A second run against the same cluster ({@code --attach}): the exchange remembers the first
+   * run's sequence numbers, the new broker process starts at 1, and must still log on.
+   */
+  @Test
+  void aNewRunLogsOnAgainstAnExchangeThatRemembersAnEarlierRunsSequence() throws Exception {
+    History history = History.inMemory(System.nanoTime(), () -> 0);
+    BrokerPopulation pop = new BrokerPopulation(BrokerKind.NOISE_TRADER, 1, 1, List.of("C1"),
+        OnFailure.RESEND, 1, Protocol.FIX);
+    BrokerId next = new BrokerId("NEXT1", 202, "next1-token", pop, 0);
+    GatewayAddress gw = new GatewayAddress("node", URI.create("http://127.0.0.1:" + httpPort), "127.0.0.1", fixPort);
+    for (int run = 1; run <= 2; run++) {
+      FixRoute route = new FixRoute(next, List.of(gw), history, Duration.ofSeconds(15));
+      try {
+        for (int i = 0; i < 3; i++) {
+          OrderIntent o = OrderIntent.limit(RUN + "-next-" + run + "-" + i, "C1", "BUY", 19000, 100, "DAY");
+          assertEquals("live", body(route.send(next, o, 1, 0)).path("state").asText(), "run " + run);
+        }
+      } finally {
+        route.close();
+      }
     }
   }
 }

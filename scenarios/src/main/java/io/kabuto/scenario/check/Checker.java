@@ -65,6 +65,10 @@ public final class Checker {
     if (expect.floodLatencyFactor() > 0) {
       verdicts.add(FloodCheck.check(h, expect.floodLatencyFactor()));
     }
+    Verdict cod = CancelOnDisconnectCheck.check(h);
+    if (cod.status() != Verdict.Status.NOT_CHECKED) {
+      verdicts.add(cod);
+    }
     Verdict wiped = WipedStoreCheck.check(h);
     if (wiped.status() != Verdict.Status.NOT_CHECKED) {
       verdicts.add(wiped);

@@ -64,10 +64,12 @@ class LegacyPairTest {
       assertTrue(status(x.b(), x.bRef()).upToDate() || true);
       fault(x.p(), x.pRef(), Fault.HANG, 0);
       long hungAt = System.nanoTime();
-      await("the backup takes over", Duration.ofSeconds(25),
+      await("the backup takes over", Duration.ofSeconds(30),
           () -> status(x.b(), x.bRef()).active());
       double seconds = (System.nanoTime() - hungAt) / 1e9;
-      assertTrue(seconds >= 14.0 && seconds < 20.0,
+      // The upper bound only tells "after the 15 s timeout" from "never": a loaded CI machine
+      // adds seconds to the heartbeats and the status asks.
+      assertTrue(seconds >= 14.0 && seconds < 28.0,
           "standard takeover comes after 15 s without heartbeat, took " + seconds + " s");
       assertEquals(2, status(x.b(), x.bRef()).generation(), "a takeover raises the generation");
 
@@ -76,7 +78,7 @@ class LegacyPairTest {
       acked.add(write(x.w(), again, 11));
 
       fault(x.p(), x.pRef(), Fault.CLEAR, 0); // the old primary comes back
-      await("the old primary steps down", Duration.ofSeconds(5),
+      await("the old primary steps down", Duration.ofSeconds(15),
           () -> !status(x.p(), x.pRef()).active());
       for (long v = 12; v <= 15; v++) {
         acked.add(write(x.w(), again, v));
@@ -93,8 +95,9 @@ class LegacyPairTest {
       write(x.w(), book, 1);
       long at = System.nanoTime();
       fault(x.p(), x.pRef(), Fault.PANIC, 0);
-      await("immediate takeover", Duration.ofSeconds(3), () -> status(x.b(), x.bRef()).active());
-      assertTrue((System.nanoTime() - at) / 1e9 < 3.0);
+      // "At once" as opposed to the 15 s heartbeat timeout; the margin is for a loaded machine.
+      await("immediate takeover", Duration.ofSeconds(10), () -> status(x.b(), x.bRef()).active());
+      assertTrue((System.nanoTime() - at) / 1e9 < 10.0);
       ActorRef<TestLog.Command> again = c.spawn(x.w(), TestLog.create("book-p"), "book-p-2");
       assertEquals(List.of(1L), read(x.w(), again));
       write(x.w(), again, 2);

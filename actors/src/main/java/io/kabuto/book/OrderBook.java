@@ -44,8 +44,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * symbol). The state machine is the matching core's {@link LimitOrderBook}; this class adds
  * persistence, idempotent order ids, snapshots and the message protocol.
  *
- * <p>This class holds the protocol, the {@link State}, sharding, the handler tables and the event
- * handler. The command handlers are {@link BookCommands}, the day's memory of orders and trades
+ * <p>This class holds the protocol, the {@link State}, sharding and the handler tables. The command
+ * handlers are {@link BookCommands} (with {@link OrderCommands}) and {@link BookQueries}, the
+ * event handler {@link BookEventHandler}, the day's memory of orders and trades
  * {@link OrderMemory}, the market-data feed {@link BookFeed}, what is published after a write
  * {@link BookPublisher}, and the snapshot mapping {@link BookSnapshots}.
  *
@@ -562,9 +563,9 @@ public final class OrderBook
   private final String symbol;
   private final BookSettings settings;
   private final BookSettings.Resolution resolution;
-  /** Scratch buffer for replay; only touched on the actor's thread and cleared before each use. */
-  private final BookEvents replay = new BookEvents(256);
   private final BookCommands commands;
+  private final BookQueries queries;
+  private final BookEventHandler events;
   /** The front batching this book's writes, or null; told when recovery completes. */
   private final ActorRef<BookFront.Note> front;
   private final int incarnation;
@@ -581,6 +582,8 @@ public final class OrderBook
     this.incarnation = incarnation;
     this.commands = new BookCommands(ctx, symbol, settings, Effect(), MarketGate.get(ctx.getSystem()),
         new BookPublisher(symbol, BookTopics.get(ctx.getSystem())), front, incarnation);
+    this.queries = new BookQueries(ctx, symbol, Effect());
+    this.events = new BookEventHandler(symbol, settings.marketDataRetain());
     if (resolution.problem() != null) ctx.getLog().warn("order book {}: {}", symbol, resolution.problem());
   }
 
@@ -626,10 +629,10 @@ public final class OrderBook
         .onCommand(CancelAllOf.class, this::writeAlone)
         .onCommand(BustTrade.class, this::writeAlone)
         .onCommand(Batch.class, (s, b) -> commands.write(s, b.commands(), b.number()))
-        .onCommand(GetDepth.class, commands::onGetDepth)
-        .onCommand(GetOrder.class, commands::onGetOrder)
+        .onCommand(GetDepth.class, queries::onGetDepth)
+        .onCommand(GetOrder.class, queries::onGetOrder)
         .onCommand(MarketHalt.class, commands::onMarketHalt)
-        .onCommand(GetMarketData.class, commands::onGetMarketData)
+        .onCommand(GetMarketData.class, queries::onGetMarketData)
         .onCommand(CatchUp.class, (s, c) -> {
           throw new BookCommands.BookFailure("order book " + symbol + " recovers to catch up with another "
               + "incarnation's feed seq " + c.seenSeq() + " (its own is at " + s.feed.ring().lastSeq() + ")", null);
@@ -648,54 +651,10 @@ public final class OrderBook
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Opened.class, this::onOpened)
-        .onEvent(Applied.class, this::onApplied)
-        .onEvent(Busted.class, this::onBusted)
+        .onEvent(Opened.class, events::onOpened)
+        .onEvent(Applied.class, events::onApplied)
+        .onEvent(Busted.class, events::onBusted)
         .build();
-  }
-
-  private State onOpened(State s, Opened e) {
-    if (s.book != null) throw new IllegalStateException("order book " + symbol + " opened twice");
-    return State.opened(e.rules(), settings.marketDataRetain());
-  }
-
-  private State onBusted(State s, Busted e) {
-    if (s.book == null) throw new IllegalStateException("order book " + symbol + ": Busted before Opened");
-    follow(s, e.seq()); // a bust does not touch the book: live path and replay are the same
-    EventData t = s.memory.bust(symbol, e);
-    s.feed.bust(symbol, e, t);
-    return s;
-  }
-
-  private State onApplied(State s, Applied e) {
-    if (s.book == null) throw new IllegalStateException("order book " + symbol + ": Applied before Opened");
-    if (!follow(s, e.seq())) {
-      // recovery (and a new book's first write): apply them to the book
-      replay.clear();
-      for (EventData d : e.events()) d.appendTo(replay);
-      s.book.apply(replay);
-    } // else the live path: the command handler's core calls already applied these events
-    s.memory.remember(e.events());
-    s.feed.derive(symbol, e.seq(), e.events());
-    return s;
-  }
-
-  /**
-   * Moves {@code s} on to event {@code seq}, which must be the next one; true if the book already
-   * reflects it (the live path: {@code seq <= bookSeq}, the command handler ran the core for the
-   * whole write), false if it must be applied (replay: the book is at {@code seq - 1}). Anything
-   * else is a gap and fails loudly.
-   */
-  private boolean follow(State s, long seq) {
-    boolean live = seq == s.seq + 1 && seq <= s.bookSeq;
-    boolean recovery = seq == s.seq + 1 && s.bookSeq == s.seq;
-    if (!live && !recovery) {
-      throw new IllegalStateException("order book " + symbol + ": event seq " + seq
-          + " does not follow seq " + s.seq + " (book at " + s.bookSeq + ")");
-    }
-    s.seq = seq;
-    if (recovery) s.bookSeq = seq;
-    return live;
   }
 
   // ---------------------------------------------------------------- snapshots

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "intended send time to its first answer (ExecutionReport or OrderCancelReject), so a stall",
       "counts against the exchange (no coordinated omission), recorded in HdrHistograms.",
       "After a warm-up it runs --start-rate, then steps up by --step until a step does not hold",
-      "(p99 > 50 ms, any error, or achieved < 95% of offered) or --max-rate is passed.",
+      "(p99 > 50 ms, any error, or achieved < 95%% of offered) or --max-rate is passed.",
       "Errors: rejected orders, cancels rejected other than too late/unknown (the order filled",
       "first), session Rejects, unanswered at the end of the drain, and disconnects.",
       "",

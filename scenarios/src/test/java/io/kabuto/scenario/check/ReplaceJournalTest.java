@@ -90,4 +90,19 @@ class ReplaceJournalTest {
     assertEquals(List.of("REPLACED", "TRADE", "RESTED"),
         cross.events().stream().map(e -> e.type().name()).toList(), "a reprice through the bid trades, then rests");
   }
+
+  @Test
+  void aReplaceSentDuringTheHaltThatTradedFails() {
+    JournalSession s = new JournalSession();
+    s.place("B1", "a1", Side.SELL, 2010, 100);
+    s.place("B2", "b1", Side.BUY, 2000, 100);
+    s.fault(1, "halt", "start");
+    s.fault(1, "halt", "done");
+    long ack = s.replace("B1", "a1", "a1-r1", 2000, 100); // the book should have refused it: it trades
+    Verdict v = JournalChecksTest.verdict(JournalChecksTest.check(s, s.journal(JournalChecksTest.REPLICAS), List.of()),
+        HaltCheck.WORD);
+    assertEquals(Verdict.Status.FAIL, v.status(), v.summary());
+    assertTrue(v.summary().contains("replace a1-r1 was sent after the halt of 7203"), v.summary());
+    assertTrue(v.lines().contains(ack), v.lines().toString());
+  }
 }

@@ -11,12 +11,13 @@ import java.util.function.LongSupplier;
  * An institutional order: a parent of {@value #MIN_PARENT_LOTS}-{@value #MAX_PARENT_LOTS} lots on
  * one symbol and side, worked TWAP-like: a child DAY limit every {@link #SLICE_MILLIS} of
  * simulated time, at the far touch (the best ask for a buy) or one tick through it, for a
- * {@value #SLICES}th of the parent. A child the market moved away from (someone bids above our
- * buy, or offers below our sell) is repriced with a replace to the new far touch or one tick
- * through, as an execution algo pegs its child to the touch: same quantity, no new order, so it
- * keeps working the slice (a replace is also one request where cancel + new are two, with a
- * window in which the broker has no order on the book). A child still live when the next slice
- * is due is cancelled, and so is one whose replace the exchange refused (e.g. a halt). The next
+ * {@value #SLICES}th of the parent. A resting child is repriced with a replace to the far touch
+ * or one tick through when the market moved away from it (someone bids above our buy, or offers
+ * below our sell), and once when half its slice has passed, to catch up with the schedule, as an
+ * execution algo works its child: same quantity, no new order, so it keeps its place in the
+ * slice (a replace is also one request where cancel + new are two, with a window in which the
+ * broker has no order on the book). A child still live when the next slice is due is cancelled,
+ * and so is one whose replace the exchange refused (e.g. a halt). The next
  * child is sent only once the old one's fills are known (from the answers, or a status request
  * when an answer did not tell), so the children never add up to more than the parent. When the
  * parent is done the next starts.
@@ -73,6 +74,8 @@ final class InstitutionalFlow implements OrderFlow {
     State state = State.SENT;
     /** The exchange refused a replace of it: cancel it instead of trying again. */
     boolean replaceRefused;
+    /** Repriced at half its slice already. */
+    boolean caughtUp;
 
     Child(String clOrdId, long qty, long price, long sentAt) {
       this.clOrdId = clOrdId;
@@ -139,7 +142,8 @@ final class InstitutionalFlow implements OrderFlow {
     boolean buy = parent.side.equals("BUY");
     // no longer at the touch: someone bids above our buy, or offers below our sell
     boolean movedAway = buy ? t.bid() > child.price : t.ask() > 0 && t.ask() < child.price;
-    if (!movedAway) {
+    boolean catchUp = !child.caughtUp && now >= child.sentAt + SLICE_MILLIS / 2;
+    if (!movedAway && !catchUp) {
       return List.of();
     }
     if (child.replaceRefused) {
@@ -153,6 +157,7 @@ final class InstitutionalFlow implements OrderFlow {
     if (price == child.price) {
       return List.of();
     }
+    child.caughtUp |= catchUp;
     child.state = State.SENT;
     return List.of(OrderIntent.replace(prefix + (++n), child.clOrdId, parent.symbol.symbol(), parent.side, price,
         child.qty));

@@ -335,4 +335,29 @@ class InstitutionalFlowTest {
     f.answered(rep, live(100, child.qty() - 400));
     assertEquals(400, f.parent().done);
   }
+
+  @Test
+  void aChildStillRestingHalfwayThroughItsSliceIsRepricedOnceToCatchUp() {
+    StillMarket m = new StillMarket();
+    AtomicLong now = new AtomicLong(9 * 3_600_000L);
+    InstitutionalFlow f = flow(23, m, now);
+    OrderIntent child = f.next().get(0);
+    boolean buy = child.side().equals("BUY");
+    f.answered(child, live(0, child.qty()));
+    // the far touch moved off the child's price (a buy's ask went up, a sell's bid down); nobody improved on it
+    m.bid = buy ? child.price() - 10 : child.price() - 20;
+    m.ask = buy ? child.price() + 20 : child.price() + 10;
+    now.addAndGet(InstitutionalFlow.SLICE_MILLIS / 2 - 60_000);
+    assertEquals(List.of(), f.next(), "before half the slice it waits");
+    now.addAndGet(60_000);
+    OrderIntent rep = f.next().get(0);
+    assertEquals(OrderIntent.Op.REPLACE, rep.op(), rep.toString());
+    long far = buy ? m.ask : m.bid;
+    assertTrue(rep.price() == far || rep.price() == (buy ? far + 5 : far - 5), rep.price() + " vs far " + far);
+    f.answered(rep, live(0, child.qty()));
+    now.addAndGet(60_000);
+    assertEquals(List.of(), f.next(), "caught up once only");
+    now.addAndGet(InstitutionalFlow.SLICE_MILLIS / 2);
+    assertEquals(List.of(OrderIntent.cancel(child.clOrdId())), f.next(), "still live when the next slice is due");
+  }
 }

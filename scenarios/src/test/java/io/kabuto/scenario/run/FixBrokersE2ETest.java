@@ -49,7 +49,7 @@ class FixBrokersE2ETest {
         }
         clock { start = "08:00", end = "08:40", speed = 100 }
         brokers = [
-          { kind = market-maker, count = 1, rate = 5, quantity-lots = 20 }
+          { kind = market-maker, count = 1, rate = 5, quantity-lots = 2 }
           { kind = noise-trader, count = 1, rate = 3, protocol = fix }
           { kind = noise-trader, count = 1, rate = 2, protocol = fix, on-failure = cancel-on-disconnect }
           { kind = momentum-trader, count = 1, rate = 3, protocol = fix }
@@ -95,7 +95,9 @@ class FixBrokersE2ETest {
         && l.path("http").asInt() == 200 && l.path("body").path("status").asText().equals("accepted");
     System.out.println("replaces: " + count(h, l -> l.path("type").asText().equals("invoke")
         && l.path("op").asText().equals("replace")) + " sent, " + count(h, replaceAcked.and(fixOk)) + " acknowledged over FIX, "
-        + count(h, replaceAcked.and(fixOk.negate())) + " over HTTP");
+        + count(h, replaceAcked.and(fixOk.negate())) + " over HTTP; institutional children that rested: "
+        + count(h, l -> l.path("type").asText().equals("ok") && l.path("broker").asText().startsWith("IN")
+            && hasEvent(l, "RESTED")));
     assertTrue(count(h, replaceAcked) > 0, "the institutional orders repriced a child with a replace");
     assertTrue(count(h, replaceAcked.and(l -> hasEvent(l, "REPLACED"))) == count(h, replaceAcked),
         "every acknowledged replace was told its REPLACED event");

@@ -47,14 +47,16 @@ class FixBrokersE2ETest {
           "7203" { base-price = "2000", tick-table = TOPIX500, lot-size = 100 }
           "4565" { base-price = "450", tick-table = STANDARD, lot-size = 100 }
         }
-        clock { start = "08:00", end = "08:40", speed = 100 }
+        clock { start = "08:00", end = "09:00", speed = 100 }
         brokers = [
-          { kind = market-maker, count = 1, rate = 5, quantity-lots = 2 }
+          # small quotes: an institutional child takes what is at the touch and rests, and lives
+          # long enough to be repriced
+          { kind = market-maker, count = 1, rate = 5, quantity-lots = 1 }
           { kind = noise-trader, count = 1, rate = 3, protocol = fix }
           { kind = noise-trader, count = 1, rate = 2, protocol = fix, on-failure = cancel-on-disconnect }
           { kind = momentum-trader, count = 1, rate = 3, protocol = fix }
-          { kind = institutional, count = 1, rate = 2, protocol = fix, symbols = ["7203"] }
-          { kind = institutional, count = 1, rate = 2, symbols = ["4565"] }
+          { kind = institutional, count = 2, rate = 2, protocol = fix, symbols = ["7203"] }
+          { kind = institutional, count = 2, rate = 2, symbols = ["4565"] }
         ]
         faults = []
         expectations { invariants = [all], recovery-seconds = 30 }
@@ -98,6 +100,8 @@ class FixBrokersE2ETest {
         + count(h, replaceAcked.and(fixOk.negate())) + " over HTTP; institutional children that rested: "
         + count(h, l -> l.path("type").asText().equals("ok") && l.path("broker").asText().startsWith("IN")
             && hasEvent(l, "RESTED")));
+    h.stream().filter(l -> l.path("op").asText().equals("replace") && !l.path("type").asText().equals("invoke"))
+        .limit(5).forEach(l -> System.out.println("  " + l));
     assertTrue(count(h, replaceAcked) > 0, "the institutional orders repriced a child with a replace");
     assertTrue(count(h, replaceAcked.and(l -> hasEvent(l, "REPLACED"))) == count(h, replaceAcked),
         "every acknowledged replace was told its REPLACED event");

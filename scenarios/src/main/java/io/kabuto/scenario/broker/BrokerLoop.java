@@ -127,7 +127,7 @@ public final class BrokerLoop implements Runnable {
         stats.answered.incrementAndGet();
         if (o.status() >= 400) {
           stats.refused.incrementAndGet();
-        } else if (intent.op() == OrderIntent.Op.NEW && traded(o)) {
+        } else if ((intent.op() == OrderIntent.Op.NEW || intent.op() == OrderIntent.Op.REPLACE) && traded(o)) {
           stats.traded(intent.symbol());
         }
         flow.answered(intent, o);

@@ -43,11 +43,19 @@ import quickfix.field.Text;
  * descheduled between two of them, so a fill may follow the Heartbeat; such a fill is still told
  * apart from later ones by its LastLiquidityInd). The events the HTTP gateway would list are
  * then ACCEPTED, the TRADEs, and CANCELLED or, for a DAY order with quantity left, RESTED.
+ *
+ * <p>An OrderCancelReplaceRequest's answer is read the same way: its Replaced report (ExecType 5,
+ * carrying the new ClOrdID), the fills in which the repriced order removed liquidity, ended by
+ * the TestRequest as for a DAY order, or an OrderCancelReject. Its events are REPLACED, the
+ * TRADEs and RESTED when quantity is left, except for a smaller quantity at the same price, which
+ * the book applies in place (the order keeps its time priority and is not rested again).
  */
 final class FixAnswer {
   static final long GRACE_MILLIS = 100;
 
   private final OrderIntent intent;
+  /** A replace the book applies in place (same price, smaller quantity): no RESTED follows. */
+  private final boolean keepsPriority;
   private final List<Message> reports = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private boolean started;
@@ -56,7 +64,12 @@ final class FixAnswer {
   private String delimiter;
 
   FixAnswer(OrderIntent intent) {
+    this(intent, false);
+  }
+
+  FixAnswer(OrderIntent intent, boolean keepsPriority) {
     this.intent = intent;
+    this.keepsPriority = keepsPriority;
   }
 
   CompletableFuture<Void> done() {
@@ -89,6 +102,18 @@ final class FixAnswer {
           take(m, taken, num(m, LeavesQty.FIELD) == 0);
         } else if (started && exec == ExecType.CANCELED && str(m, ExecID.FIELD).endsWith("-C")) {
           take(m, taken, true); // an IOC remainder: answered ExecIDs end -C, others are events
+        }
+      }
+      case REPLACE -> {
+        if (!started && MsgType.ORDER_CANCEL_REJECT.equals(type)) {
+          take(m, taken, true);
+        } else if (!started && exec == ExecType.REPLACED) {
+          started = true;
+          take(m, taken, false);
+          return true; // quantity is left (the book refuses a replace that leaves none): may rest
+        } else if (started && exec == ExecType.TRADE
+            && chr(m, LastLiquidityInd.FIELD) == '0' + LastLiquidityInd.REMOVED_LIQUIDITY) {
+          take(m, taken, num(m, LeavesQty.FIELD) == 0);
         }
       }
       case CANCEL -> {
@@ -182,6 +207,12 @@ final class FixAnswer {
           e.put("qty", qty);
           e.put("leaves", leaves);
         }
+        case ExecType.REPLACED -> {
+          e.put("type", "REPLACED");
+          putPrice(e, m);
+          e.put("qty", qty);
+          e.put("leaves", leaves);
+        }
         case ExecType.TRADE -> {
           e.put("type", "TRADE");
           e.put("tradeId", tradeId(str(m, ExecID.FIELD)));
@@ -203,7 +234,9 @@ final class FixAnswer {
         default -> throw new IllegalStateException("not part of an answer: ExecType " + exec);
       }
     }
-    if (intent.op() == OrderIntent.Op.NEW && !cancelled && leaves > 0 && "DAY".equals(intent.tif())) {
+    boolean rests = intent.op() == OrderIntent.Op.NEW ? "DAY".equals(intent.tif())
+        : intent.op() == OrderIntent.Op.REPLACE && !keepsPriority;
+    if (rests && !cancelled && leaves > 0) {
       ObjectNode e = events.addObject();
       e.put("type", "RESTED");
       e.put("price", Prices.format(intent.price()));

@@ -29,6 +29,7 @@ import quickfix.field.Symbol;
 import quickfix.field.TimeInForce;
 import quickfix.field.TransactTime;
 import quickfix.fix44.NewOrderSingle;
+import quickfix.fix44.OrderCancelReplaceRequest;
 import quickfix.fix44.OrderCancelRequest;
 import quickfix.fix44.OrderStatusRequest;
 
@@ -50,16 +51,24 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
   private final AtomicLong testRequests = new AtomicLong();
   /** The request waiting for its answer (the broker sends one at a time). */
   private volatile FixAnswer pending;
-  /** The broker's orders by ClOrdID: what it sent, and whether the reports say it is live. */
+  /**
+   * The broker's orders by ClOrdID (the first one and every replace's, which the reports about
+   * the order carry from then on): what it sent, its terms now, and whether it is live.
+   */
   private final Map<String, Order> orders = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private static final class Order {
     final OrderIntent sent;
     volatile boolean live;
+    /** Price and total quantity after the replaces acknowledged so far. */
+    volatile long price;
+    volatile long qty;
 
     Order(OrderIntent sent) {
       this.sent = sent;
+      this.price = sent.price();
+      this.qty = sent.qty();
     }
   }
 
@@ -95,10 +104,17 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
     inv.put("attempt", attempt);
     inv.put("gw", (gw != null ? gw : gateways.get(Math.floorMod(broker.ordinal(), gateways.size()))).http().toString());
     inv.put("fix", remote == null ? "" : remote);
-    Message m = message(intent, attempt);
+    Message m = message(intent, attempt); // before the line: a request for an order never sent fails here
+    boolean keepsPriority = false;
     if (intent.op() == OrderIntent.Op.NEW) {
       GatewayClient.describeNew(inv, intent);
       orders.putIfAbsent(intent.clOrdId(), new Order(intent));
+    } else if (intent.op() == OrderIntent.Op.REPLACE) {
+      GatewayClient.describeReplace(inv, intent);
+      Order o = orders.get(intent.origClOrdId());
+      orders.putIfAbsent(intent.clOrdId(), o);
+      // the book keeps time priority (and rests nothing again) for a smaller quantity at the same price
+      keepsPriority = intent.price() == o.price && intent.qty() < o.qty;
     } else {
       inv.put("orig", intent.origClOrdId());
       if (intent.symbol() != null) {
@@ -110,7 +126,7 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
       return done(intent, attempt, invokeSeq, System.nanoTime() - t0, null, "no FIX session: not logged on to any gateway within "
           + timeout.toSeconds() + " s", true);
     }
-    FixAnswer answer = new FixAnswer(intent);
+    FixAnswer answer = new FixAnswer(intent, keepsPriority);
     pending = answer;
     try {
       if (!session.send(m)) {
@@ -182,6 +198,10 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
     if (order != null && o.status() == 200) {
       String state = o.body().path("state").asText();
       order.live = state.equals("live");
+      if (intent.op() == OrderIntent.Op.REPLACE && "accepted".equals(o.body().path("status").asText())) {
+        order.price = intent.price();
+        order.qty = intent.qty();
+      }
     }
   }
 
@@ -204,6 +224,16 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
         c.set(new Symbol(o.symbol()));
         c.set(new OrderQty(o.qty()));
         m = c;
+      }
+      case REPLACE -> {
+        OrderIntent o = sent(intent.origClOrdId());
+        OrderCancelReplaceRequest r = new OrderCancelReplaceRequest(new OrigClOrdID(intent.origClOrdId()),
+            new ClOrdID(intent.clOrdId()), side(o.side()), new TransactTime(LocalDateTime.now()),
+            new OrdType(OrdType.LIMIT));
+        r.set(new Symbol(o.symbol()));
+        r.set(new OrderQty(intent.qty()));
+        r.setString(quickfix.field.Price.FIELD, Prices.format(intent.price()));
+        m = r;
       }
       case STATUS -> {
         OrderIntent o = sent(intent.origClOrdId());
@@ -288,7 +318,7 @@ final class FixRoute implements OrderRoute, FixSession.Listener {
   public List<OpenOrder> openOrders() {
     List<OpenOrder> out = new ArrayList<>();
     orders.forEach((id, o) -> {
-      if (o.live) {
+      if (o.live && id.equals(o.sent.clOrdId())) { // once per order, not per replace's ClOrdID
         out.add(new OpenOrder(id, o.sent.symbol()));
       }
     });

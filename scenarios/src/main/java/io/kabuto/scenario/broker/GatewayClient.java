@@ -87,6 +87,17 @@ public final class GatewayClient implements OrderRoute {
       req = HttpRequest.newBuilder(gw.resolve("/orders"))
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    } else if (intent.op() == OrderIntent.Op.REPLACE) {
+      describeReplace(inv, intent);
+      ObjectNode body = History.JSON.createObjectNode();
+      body.put("clOrdId", intent.clOrdId());
+      body.put("price", Prices.format(intent.price()));
+      body.put("qty", intent.qty());
+      // with the symbol, a gateway node that never saw the order finds it in its book
+      req = HttpRequest.newBuilder(gw.resolve("/orders/" + enc(intent.origClOrdId()) + "?symbol="
+              + enc(intent.symbol())))
+          .header("Content-Type", "application/json")
+          .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString()));
     } else if (intent.op() == OrderIntent.Op.STATUS) {
       inv.put("orig", intent.origClOrdId());
       inv.put("symbol", intent.symbol());
@@ -102,12 +113,24 @@ public final class GatewayClient implements OrderRoute {
   }
 
   /** A new order's fields on its invoke line, the same over HTTP and FIX (the checker reads them). */
-  static void describeNew(com.fasterxml.jackson.databind.node.ObjectNode inv, OrderIntent intent) {
+  static void describeNew(ObjectNode inv, OrderIntent intent) {
     inv.put("symbol", intent.symbol());
     inv.put("side", intent.side());
     inv.put("price", Prices.format(intent.price()));
     inv.put("qty", intent.qty());
     inv.put("tif", intent.tif());
+  }
+
+  /**
+   * A replace's fields on its invoke line, the same over HTTP and FIX: the order it replaces
+   * ({@code orig}) and the new price and total quantity the checker expects the order to have.
+   */
+  static void describeReplace(ObjectNode inv, OrderIntent intent) {
+    inv.put("orig", intent.origClOrdId());
+    inv.put("symbol", intent.symbol());
+    inv.put("side", intent.side());
+    inv.put("price", Prices.format(intent.price()));
+    inv.put("qty", intent.qty());
   }
 
   /**

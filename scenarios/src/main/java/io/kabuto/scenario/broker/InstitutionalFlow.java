@@ -1,6 +1,7 @@
 package io.kabuto.scenario.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kabuto.matching.Prices;
 import io.kabuto.scenario.model.SymbolSpec;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,10 +11,16 @@ import java.util.function.LongSupplier;
  * An institutional order: a parent of {@value #MIN_PARENT_LOTS}-{@value #MAX_PARENT_LOTS} lots on
  * one symbol and side, worked TWAP-like: a child DAY limit every {@link #SLICE_MILLIS} of
  * simulated time, at the far touch (the best ask for a buy) or one tick through it, for a
- * {@value #SLICES}th of the parent. A child still live when the next slice is due, or when the
- * market moved away from its price, is cancelled; the next child is sent only once the old
- * one's fills are known (from the answers, or a status request when an answer did not tell), so
- * the children never add up to more than the parent. When the parent is done the next starts.
+ * {@value #SLICES}th of the parent. A resting child is repriced with a replace to the far touch
+ * or one tick through when the market moved away from it (someone bids above our buy, or offers
+ * below our sell), and once when half its slice has passed, to catch up with the schedule, as an
+ * execution algo works its child: same quantity, no new order, so it keeps its place in the
+ * slice (a replace is also one request where cancel + new are two, with a window in which the
+ * broker has no order on the book). A child still live when the next slice is due is cancelled,
+ * and so is one whose replace the exchange refused (e.g. a halt). The next
+ * child is sent only once the old one's fills are known (from the answers, or a status request
+ * when an answer did not tell), so the children never add up to more than the parent. When the
+ * parent is done the next starts.
  */
 final class InstitutionalFlow implements OrderFlow {
   static final int MIN_PARENT_LOTS = 50;
@@ -54,14 +61,21 @@ final class InstitutionalFlow implements OrderFlow {
 
   private enum State { SENT, LIVE, UNKNOWN }
 
-  /** The one outstanding child: {@code filled} = its fills already added to the parent. */
+  /**
+   * The one outstanding child: {@code filled} = its fills already added to the parent; {@code
+   * price} its limit now (after the replaces the exchange acknowledged).
+   */
   private static final class Child {
     final String clOrdId;
     final long qty;
-    final long price;
+    long price;
     final long sentAt;
     long filled;
     State state = State.SENT;
+    /** The exchange refused a replace of it: cancel it instead of trying again. */
+    boolean replaceRefused;
+    /** Repriced at half its slice already. */
+    boolean caughtUp;
 
     Child(String clOrdId, long qty, long price, long sentAt) {
       this.clOrdId = clOrdId;
@@ -98,8 +112,7 @@ final class InstitutionalFlow implements OrderFlow {
     if (child != null) {
       return switch (child.state) {
         case UNKNOWN -> List.of(OrderIntent.status(child.clOrdId, parent.symbol.symbol()));
-        case LIVE -> now >= child.sentAt + SLICE_MILLIS || movedAway() ? List.of(OrderIntent.cancel(child.clOrdId))
-            : List.of();
+        case LIVE -> live(now);
         case SENT -> throw new IllegalStateException("the child " + child.clOrdId + " was sent but never answered");
       };
     }
@@ -120,10 +133,34 @@ final class InstitutionalFlow implements OrderFlow {
     return List.of(OrderIntent.limit(child.clOrdId, parent.symbol.symbol(), parent.side, price, qty, "DAY"));
   }
 
-  /** A resting child no longer at the touch: someone bids above our buy, or offers below our sell. */
-  private boolean movedAway() {
+  /** What to do with the resting child this turn: cancel it, reprice it, or leave it. */
+  private List<OrderIntent> live(long now) {
+    if (now >= child.sentAt + SLICE_MILLIS) {
+      return List.of(OrderIntent.cancel(child.clOrdId));
+    }
     MarketView.Touch t = market.touch(parent.symbol.symbol());
-    return parent.side.equals("BUY") ? t.bid() > child.price : t.ask() > 0 && t.ask() < child.price;
+    boolean buy = parent.side.equals("BUY");
+    // no longer at the touch: someone bids above our buy, or offers below our sell
+    boolean movedAway = buy ? t.bid() > child.price : t.ask() > 0 && t.ask() < child.price;
+    boolean catchUp = !child.caughtUp && now >= child.sentAt + SLICE_MILLIS / 2;
+    if (!movedAway && !catchUp) {
+      return List.of();
+    }
+    if (child.replaceRefused) {
+      return List.of(OrderIntent.cancel(child.clOrdId));
+    }
+    long far = buy ? t.ask() : t.bid();
+    if (far == 0) {
+      return List.of(); // nothing to reprice to: it keeps its place until the other side shows
+    }
+    long price = rnd.nextBoolean() ? far : new PriceWalk(parent.symbol).offset(far, buy ? 1 : -1);
+    if (price == child.price) {
+      return List.of();
+    }
+    child.caughtUp |= catchUp;
+    child.state = State.SENT;
+    return List.of(OrderIntent.replace(prefix + (++n), child.clOrdId, parent.symbol.symbol(), parent.side, price,
+        child.qty));
   }
 
   @Override
@@ -141,6 +178,17 @@ final class InstitutionalFlow implements OrderFlow {
         } else if (o.answered() && o.status() != 503) {
           child = null; // refused or rejected: nothing traded, the next slice tries again
         } else {
+          child.state = State.UNKNOWN;
+        }
+      }
+      case REPLACE -> {
+        if (o.status() == 200 && status.equals("accepted")) {
+          // the replace states the total quantity: what is not left of it has filled
+          child.price = intent.price();
+          settle(intent.qty() - body.path("leaves").asLong(0), body.path("leaves").asLong(0) > 0);
+        } else {
+          // refused (filled or cancelled meanwhile? halted?) or no answer: ask, then cancel if still live
+          child.replaceRefused = o.answered() && o.status() != 503;
           child.state = State.UNKNOWN;
         }
       }
@@ -162,6 +210,9 @@ final class InstitutionalFlow implements OrderFlow {
         if (o.status() == 404 || state.equals("unknown")) {
           settle(child.filled, false); // the exchange never had it
         } else if (o.status() == 200 && body.has("filled")) {
+          if (body.hasNonNull("price")) {
+            child.price = Prices.parseYen(body.path("price").asText()); // a replace without an answer may have applied
+          }
           settle(body.path("filled").asLong(), state.equals("live"));
         } // else no answer: ask again next turn
       }

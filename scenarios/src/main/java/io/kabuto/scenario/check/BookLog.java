@@ -25,6 +25,8 @@ final class BookLog {
   final List<JournalEntry> entries = new ArrayList<>();
   /** Order id to the index in {@link #events} of the Applied that accepted it. */
   final Map<Long, Integer> acceptedAt = new HashMap<>();
+  /** Order id to the indexes in {@link #events} of the Applieds that replaced it, in order. */
+  final Map<Long, List<Integer>> replacedAt = new HashMap<>();
   String problem;
 
   BookLog(BookJournal j) {
@@ -58,6 +60,8 @@ final class BookLog {
         for (OrderBook.EventData d : a.events()) {
           if (d.type() == EventType.ACCEPTED) {
             acceptedAt.putIfAbsent(d.orderId(), events.size());
+          } else if (d.type() == EventType.REPLACED) {
+            replacedAt.computeIfAbsent(d.orderId(), k -> new ArrayList<>()).add(events.size());
           }
         }
       }

@@ -18,8 +18,8 @@ import java.util.Map;
  * halt's place in a book's journal is found by cause and effect instead: an order or cancel the
  * brokers sent after the confirmation and got answered before the resume was persisted after the
  * halt was in force. From the first such entry until the resume's move to HALTED (the resume
- * reopens by itayose from HALTED), the journal must hold no trade; and no answer to an order sent
- * in the window may report a trade.
+ * reopens by itayose from HALTED), the journal must hold no trade; and no answer to an order or a
+ * replace sent in the window may report a trade.
  */
 final class HaltCheck {
   static final String WORD = "no-execution-while-halted";
@@ -50,7 +50,23 @@ final class HaltCheck {
       int marker = Integer.MAX_VALUE;
       long markerLine = 0;
       for (OrderRecord o : h.orders.values()) {
-        if (o.invoke == null || !o.symbol().equals(w.symbol()) || !inWindow(o.invoke, w)) {
+        if (o.invoke == null || !o.symbol().equals(w.symbol())) {
+          continue;
+        }
+        // a replace sent while halted must not trade either (the book refuses modifies then)
+        for (ReplaceRecord x : o.replaces) {
+          for (JsonNode a : inWindow(x.invoke, w) ? x.acks() : List.<JsonNode>of()) {
+            for (JsonNode e : a.path("body").path("events")) {
+              if ("TRADE".equals(e.path("type").asText())) {
+                v.add(o.broker + " " + o.clOrdId + ": replace " + x.clOrdId + " was sent after the halt of " + w.symbol()
+                    + " was confirmed (line " + w.confirmedSeq() + ") and traded: trade " + e.path("tradeId").asLong(),
+                    w.confirmedSeq(), x.seq(), a.path("seq").asLong());
+                break;
+              }
+            }
+          }
+        }
+        if (!inWindow(o.invoke, w)) {
           continue;
         }
         for (JsonNode a : o.acks()) {

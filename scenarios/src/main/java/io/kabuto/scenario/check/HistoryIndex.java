@@ -10,6 +10,10 @@ import java.util.Map;
 final class HistoryIndex {
   /** New orders by "broker/clOrdId", in the order they were first sent. */
   final Map<String, OrderRecord> orders = new LinkedHashMap<>();
+  /** Replaces by "broker/clOrdId" (the replace's own ClOrdID), in the order they were first sent. */
+  final Map<String, ReplaceRecord> replaces = new LinkedHashMap<>();
+  /** The order each replace's ClOrdID names from then on, by "broker/clOrdId". */
+  private final Map<String, OrderRecord> replaced = new LinkedHashMap<>();
   /** The final-book line of each symbol (volume at the end and at the start). */
   final Map<String, JsonNode> finalBooks = new LinkedHashMap<>();
   final List<JsonNode> faults = new ArrayList<>();
@@ -32,15 +36,30 @@ final class HistoryIndex {
               r.invoke = l;
             }
             r.attempts++;
+          } else if ("replace".equals(l.path("op").asText())) {
+            replaceSent(l);
           }
         }
         case "ok", "fail" -> {
           if ("new".equals(l.path("op").asText())) {
             order(l).answers.add(l);
             completions.add(l);
+          } else if ("replace".equals(l.path("op").asText())) {
+            ReplaceRecord r = replaces.get(key(l));
+            if (r != null) {
+              r.answers.add(l);
+            }
           }
         }
-        case "final-order" -> order(l).finalLookup = l;
+        case "final-order" -> {
+          // a lookup by a replace's ClOrdID is the lookup of the order it replaced
+          OrderRecord r = replaced.get(key(l));
+          if (r == null) {
+            order(l).finalLookup = l;
+          } else if (r.finalLookup == null) {
+            r.finalLookup = l;
+          }
+        }
         case "final-book" -> finalBooks.put(l.path("symbol").asText(), l);
         case "fault" -> faults.add(l);
         case "run" -> l.path("gateways").fields().forEachRemaining(e -> gatewayNode.put(e.getValue().asText(), e.getKey()));
@@ -48,6 +67,31 @@ final class HistoryIndex {
         default -> { }
       }
     }
+  }
+
+  /**
+   * A replace's invoke line: the order it names by {@code orig} (its first ClOrdID, or an earlier
+   * replace's). A replace of an order the history never sent is kept apart, attached to none.
+   */
+  private void replaceSent(JsonNode l) {
+    String k = key(l);
+    ReplaceRecord r = replaces.get(k);
+    if (r == null) {
+      r = new ReplaceRecord(l.path("broker").asText(), l.path("clOrdId").asText());
+      r.invoke = l;
+      replaces.put(k, r);
+      String orig = l.path("broker").asText() + "/" + l.path("orig").asText();
+      OrderRecord o = orders.containsKey(orig) ? orders.get(orig) : replaced.get(orig);
+      if (o != null) {
+        o.replaces.add(r);
+        replaced.put(k, o);
+      }
+    }
+    r.attempts++;
+  }
+
+  private static String key(JsonNode l) {
+    return l.path("broker").asText() + "/" + l.path("clOrdId").asText();
   }
 
   private OrderRecord order(JsonNode l) {

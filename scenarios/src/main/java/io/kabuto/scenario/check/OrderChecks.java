@@ -38,12 +38,12 @@ final class OrderChecks {
   Verdict lookupAfterFailover() {
     Violations v = new Violations();
     for (OrderRecord r : h.orders.values()) {
-      List<JsonNode> acks = r.acks();
-      if (!acks.isEmpty() && !r.finalKnown() && h.gatewayForgot(r, acks.get(0).path("t").asLong())) {
+      JsonNode ack = r.firstAck();
+      if (ack != null && !r.finalKnown() && h.gatewayForgot(r, ack.path("t").asLong())) {
         v.add(r.broker + " " + r.clOrdId + ": acknowledged, then looked up through " + r.finalLookup.path("gw").asText()
             + ", which was killed or restarted since, and answered " + lookupAnswer(r)
             + ": the broker cannot learn this order's state after the failover",
-            acks.get(0).path("seq").asLong(), r.finalLookup.path("seq").asLong());
+            ack.path("seq").asLong(), r.finalLookup.path("seq").asLong());
       }
     }
     return Verdict.of("lookup-after-failover", "every acknowledged order can be looked up by its ClOrdID", v);
@@ -65,22 +65,30 @@ final class OrderChecks {
         && h.gatewayForgot(r, since);
   }
 
-  /** Every acknowledged order is found by the final lookup, with what was sent and no fewer fills. */
+  /**
+   * Every acknowledged order (its new order or a replace of it acknowledged) is found by the
+   * final lookup, with what was sent (the terms of its last acknowledged replace, or of one whose
+   * answer was lost) and no fewer fills.
+   */
   private Verdict noLostAck() {
     Violations v = new Violations();
     int acked = 0;
+    int replacedOrders = 0;
     int unknowable = 0;
     for (OrderRecord r : h.orders.values()) {
-      List<JsonNode> acks = r.acks();
-      if (acks.isEmpty()) {
+      JsonNode firstAck = r.firstAck();
+      if (firstAck == null || r.invoke == null) {
         continue;
       }
-      if (forgotten(r, acks.get(0).path("t").asLong())) {
+      if (forgotten(r, firstAck.path("t").asLong())) {
         unknowable++;
         continue;
       }
       acked++;
-      long ackSeq = acks.get(0).path("seq").asLong();
+      if (r.lastApplied() != null) {
+        replacedOrders++;
+      }
+      long ackSeq = firstAck.path("seq").asLong();
       long finalSeq = r.finalLookup == null ? 0 : r.finalLookup.path("seq").asLong();
       JsonNode f = r.finalBody();
       if (r.finalLookup == null || f == null) {
@@ -93,20 +101,26 @@ final class OrderChecks {
             + "longer knows it: HTTP " + r.finalLookup.path("http").asInt() + " " + f.path("code").asText(), ackSeq, finalSeq);
         continue;
       }
-      if (f.path("qty").asLong() != r.qty() || !f.path("side").asText().equals(r.side())
-          || !f.path("price").asText().equals(r.invoke.path("price").asText())) {
-        v.add(r.broker + " " + r.clOrdId + ": the exchange has " + f.path("side").asText() + " "
-            + f.path("qty").asLong() + " @ " + f.path("price").asText() + ", the broker sent " + r.side() + " "
-            + r.qty() + " @ " + r.invoke.path("price").asText(), ackSeq, finalSeq);
+      OrderRecord.Terms has = new OrderRecord.Terms(f.path("price").asText(), f.path("qty").asLong());
+      java.util.Set<OrderRecord.Terms> possible = r.possibleTerms();
+      if (!f.path("side").asText().equals(r.side()) || !possible.contains(has)) {
+        ReplaceRecord last = r.lastApplied();
+        String sent = last == null ? "the broker sent " + r.side() + " " + r.qty() + " @ " + r.invoke.path("price").asText()
+            : "the broker's replace " + last.clOrdId + " to " + last.qty() + " @ " + last.price() + " was acknowledged"
+                + " (line " + last.acks().get(0).path("seq").asLong() + "): the replace was lost";
+        v.add(r.broker + " " + r.clOrdId + ": the exchange has " + f.path("side").asText() + " " + has + ", "
+            + sent + (possible.size() > 1 ? " (possible: " + possible + ")" : ""),
+            last == null ? ackSeq : last.acks().get(0).path("seq").asLong(), finalSeq);
         continue;
       }
-      long seenFilled = acks.stream().mapToLong(a -> a.path("body").path("filled").asLong()).max().orElse(0);
+      long seenFilled = r.filledSeen();
       if (f.path("filled").asLong() < seenFilled) {
         v.add(r.broker + " " + r.clOrdId + ": answered with " + seenFilled + " filled, the final state says "
             + f.path("filled").asLong() + ": fills were lost", ackSeq, finalSeq);
       }
     }
-    return Verdict.of(Invariant.NO_LOST_ACK.word, acked + " acknowledged orders, all found with their fills"
+    return Verdict.of(Invariant.NO_LOST_ACK.word, acked + " acknowledged orders (" + replacedOrders
+        + " with an acknowledged replace), all found with their terms and fills"
         + (unknowable > 0 ? " (" + unknowable + " more could not be looked up: see lookup-after-failover)" : ""), v);
   }
 
@@ -119,7 +133,12 @@ final class OrderChecks {
     Violations v = new Violations();
     Map<Trade, TradeSeen> seen = new HashMap<>();
     for (OrderRecord r : h.orders.values()) {
-      for (JsonNode a : r.acks()) {
+      if (r.invoke == null) {
+        continue;
+      }
+      List<JsonNode> answers = new ArrayList<>(r.acks());
+      r.replaces.forEach(x -> answers.addAll(x.acks())); // a replace that crosses trades as the aggressor
+      for (JsonNode a : answers) {
         for (JsonNode e : a.path("body").path("events")) {
           if (!"TRADE".equals(e.path("type").asText()) || !e.path("aggressor").asBoolean()) {
             continue;
@@ -140,7 +159,13 @@ final class OrderChecks {
     return Verdict.of(Invariant.NO_DUPLICATE_EXECUTION.word, seen.size() + " trades, each reported for one order", v);
   }
 
-  /** Filled never above the order quantity, in any answer or in the final state. */
+  /**
+   * Filled never above the order quantity, in any answer or in the final state. After a replace
+   * the quantity is the replace's (the total, fills included): its answer must leave quantity
+   * (the exchange refuses a replace to no more than is filled) and trade no more than it left,
+   * and the final state must be within the quantity the order has then, which must be one the
+   * broker asked for.
+   */
   private Verdict noOverfill() {
     Violations v = new Violations();
     int checked = 0;
@@ -160,24 +185,87 @@ final class OrderChecks {
               + " filled of " + r.qty(), r.invoke.path("seq").asLong(), a.path("seq").asLong());
         }
       }
+      for (ReplaceRecord x : r.replaces) {
+        for (JsonNode a : x.acks()) {
+          String bad = replaceOverfill(x, a);
+          if (bad != null) {
+            v.add(r.broker + " " + r.clOrdId + ": replace " + x.clOrdId + " to " + x.qty() + " @ " + x.price() + ": "
+                + bad, x.seq(), a.path("seq").asLong());
+          }
+        }
+      }
       if (r.finalKnown()) {
         checked++;
         JsonNode f = r.finalBody();
         long filled = f.path("filled").asLong();
         long leaves = f.path("leaves").asLong();
-        if (filled > r.qty() || leaves < 0 || filled + leaves > r.qty()) {
+        long qty = r.replaces.isEmpty() ? r.qty() : f.path("qty").asLong(r.qty());
+        if (filled > qty || leaves < 0 || filled + leaves > qty || qty > r.maxQty()) {
           v.add(r.broker + " " + r.clOrdId + ": final state filled " + filled + " + leaves " + leaves
-              + " of an order for " + r.qty(), r.invoke.path("seq").asLong(), r.finalLookup.path("seq").asLong());
+              + " of an order for " + qty + (qty > r.maxQty() ? ", more than the broker ever asked for (" + r.maxQty()
+              + ")" : ""), r.invoke.path("seq").asLong(), r.finalLookup.path("seq").asLong());
         }
       }
     }
     return Verdict.of(Invariant.NO_OVERFILL.word, checked + " orders, none filled beyond its quantity", v);
   }
 
-  /** Every answer to the same ClOrdID names the same order with the same first answer. */
+  /** What is wrong with one acknowledgement of a replace, or null. */
+  private static String replaceOverfill(ReplaceRecord x, JsonNode ack) {
+    JsonNode rep = ReplaceRecord.replacedEvent(ack);
+    if (rep.isMissingNode()) {
+      return "acknowledged without a REPLACED event";
+    }
+    long left = rep.path("leaves").asLong();
+    if (rep.path("qty").asLong() != x.qty()) {
+      return "the exchange replaced it to " + rep.path("qty").asLong() + " shares";
+    }
+    if (left <= 0 || left > x.qty()) {
+      return "the replace left " + left + " shares of " + x.qty() + " (the exchange refuses a quantity not above "
+          + "what is filled)";
+    }
+    long traded = 0;
+    for (JsonNode e : ack.path("body").path("events")) {
+      if ("TRADE".equals(e.path("type").asText()) && e.path("aggressor").asBoolean()) {
+        traded += e.path("qty").asLong();
+      }
+    }
+    if (traded > left || ack.path("body").path("leaves").asLong(0) < 0) {
+      return "traded " + traded + " of the " + left + " shares it left";
+    }
+    return null;
+  }
+
+  /**
+   * Every answer to the same ClOrdID names the same order with the same first answer; for a
+   * replace, the order it replaced, applied once (the same REPLACED event, the same trades).
+   */
   private Verdict resendsNeverDuplicate() {
     Violations v = new Violations();
     int resent = 0;
+    for (ReplaceRecord x : h.replaces.values()) {
+      if (x.attempts > 1) {
+        resent++;
+      }
+      List<JsonNode> acks = x.acks();
+      OrderRecord o = h.orders.get(x.broker + "/" + x.orig());
+      String orderId = o == null || o.acks().isEmpty() ? null : o.acks().get(0).path("body").path("orderId").asText();
+      for (int i = 0; i < acks.size(); i++) {
+        JsonNode first = acks.get(0).path("body");
+        JsonNode again = acks.get(i).path("body");
+        if (orderId != null && !orderId.equals(again.path("orderId").asText())) {
+          v.add(x.broker + " replace " + x.clOrdId + " of " + x.orig() + " (order " + orderId + ") answered as order "
+              + again.path("orderId").asText(), x.seq(), acks.get(i).path("seq").asLong());
+        } else if (i > 0 && (!Objects.equals(first.path("orderId").asText(), again.path("orderId").asText())
+            || !tradeIds(first).equals(tradeIds(again))
+            || !replacedTime(first).equals(replacedTime(again)))) {
+          v.add(x.broker + " replace " + x.clOrdId + " answered as order " + first.path("orderId").asText() + " replaced at "
+              + replacedTime(first) + " trades " + tradeIds(first) + ", then as order " + again.path("orderId").asText()
+              + " replaced at " + replacedTime(again) + " trades " + tradeIds(again) + ": applied twice",
+              acks.get(0).path("seq").asLong(), acks.get(i).path("seq").asLong());
+        }
+      }
+    }
     for (OrderRecord r : h.orders.values()) {
       if (r.attempts > 1) {
         resent++;
@@ -194,8 +282,18 @@ final class OrderChecks {
         }
       }
     }
-    return Verdict.of(Invariant.RESENDS_NEVER_DUPLICATE.word, resent + " ClOrdIDs sent more than once, "
-        + "each answered as one order", v);
+    return Verdict.of(Invariant.RESENDS_NEVER_DUPLICATE.word, resent + " ClOrdIDs (new orders and replaces) sent "
+        + "more than once, each answered as one order, each replace applied once", v);
+  }
+
+  /** The book time of a replace's REPLACED event (FIX answers carry none: empty). */
+  private static String replacedTime(JsonNode body) {
+    for (JsonNode e : body.path("events")) {
+      if ("REPLACED".equals(e.path("type").asText())) {
+        return e.path("time").asText();
+      }
+    }
+    return "";
   }
 
   private static List<Long> tradeIds(JsonNode body) {

@@ -134,6 +134,51 @@ class FixRouteTest {
       assertEquals(422, late.status(), "too late to cancel a filled order, as over HTTP: " + late);
       assertEquals("UNKNOWN_ORDER", late.body().path("code").asText());
 
+      // replaces (35=G) of the live bid, named by its first ClOrdID: a reprice rests it again; a
+      // smaller quantity at the same price is applied in place; a reprice through a resting sell
+      // trades as the aggressor; a replace of a filled order is refused as over HTTP
+      JsonNode up = body(route.send(cod, OrderIntent.replace(RUN + "-left-r1", left.clOrdId(), "C1", "BUY", 19850, 300),
+          1, 0));
+      assertEquals(List.of("REPLACED", "RESTED"), events(up), up.toString());
+      assertEquals("accepted", up.path("status").asText());
+      assertEquals(RUN + "-left-r1", up.path("clOrdId").asText());
+      assertEquals("1985", up.path("events").get(0).path("price").asText());
+      assertEquals(300, up.path("leaves").asLong());
+      JsonNode down = body(route.send(cod, OrderIntent.replace(RUN + "-left-r2", left.clOrdId(), "C1", "BUY", 19850, 200),
+          1, 0));
+      assertEquals(List.of("REPLACED"), events(down), "same price, smaller: keeps its priority, not rested again");
+      assertEquals(List.of(new OrderRoute.OpenOrder(left.clOrdId(), "C1")), route.openOrders(),
+          "listed once, by its first ClOrdID");
+      OrderIntent offer = OrderIntent.limit(RUN + "-offer", "C1", "SELL", 19900, 100, "DAY");
+      assertEquals("live", body(route.send(cod, offer, 1, 0)).path("state").asText());
+      JsonNode through = body(route.send(cod, OrderIntent.replace(RUN + "-left-r3", left.clOrdId(), "C1", "BUY", 19900,
+          300), 1, 0));
+      assertEquals(List.of("REPLACED", "TRADE", "RESTED"), events(through), through.toString());
+      assertTrue(through.path("events").get(1).path("aggressor").asBoolean());
+      assertEquals(100, through.path("filled").asLong());
+      assertEquals(200, through.path("leaves").asLong());
+      GatewayClient.Outcome gone = route.send(cod, OrderIntent.replace(RUN + "-bid-r1", bid.clOrdId(), "C1", "BUY", 19800,
+          100), 1, 0);
+      assertEquals(422, gone.status(), "a filled order cannot be replaced: " + gone);
+      assertEquals("UNKNOWN_ORDER", gone.body().path("code").asText());
+      JsonNode st = body(route.send(cod, OrderIntent.status(left.clOrdId(), "C1"), 1, 0));
+      assertEquals("1990", st.path("price").asText(), st.toString());
+      assertEquals(300, st.path("qty").asLong());
+      assertEquals(100, st.path("filled").asLong());
+
+      // the same over HTTP: PATCH names the order by its first ClOrdID, with the symbol
+      GatewayClient http = new GatewayClient(List.of(URI.create("http://127.0.0.1:" + httpPort)), history,
+          Duration.ofSeconds(15));
+      OrderIntent h1 = OrderIntent.limit(RUN + "-h1", "C1", "SELL", 20500, 100, "DAY");
+      assertEquals("live", body(http.send(cod, h1, 1, 0)).path("state").asText());
+      JsonNode hr = body(http.send(cod, OrderIntent.replace(RUN + "-h1-r1", h1.clOrdId(), "C1", "SELL", 20400, 200), 1,
+          0));
+      assertEquals(List.of("REPLACED", "RESTED"), events(hr), hr.toString());
+      JsonNode hs = body(http.lookup(cod, h1.clOrdId(), "C1", URI.create("http://127.0.0.1:" + httpPort)));
+      assertEquals("2040", hs.path("price").asText(), hs.toString());
+      assertEquals(200, hs.path("qty").asLong());
+      assertEquals("cancelled", body(http.send(cod, OrderIntent.cancel(h1.clOrdId()), 1, 0)).path("state").asText());
+
       // the session drops; cancel-on-disconnect cancels the live bid; QuickFIX/J logs on again
       Session.lookupSession(new SessionID("FIX.4.4", "COD1", "KABUTO")).disconnect("test: the line drops", false);
       new Reconciler(history).reconcile(cod, OrderIntent.cancel(left.clOrdId()), route,
@@ -144,7 +189,11 @@ class FixRouteTest {
       assertEquals("cancelled", found.get(0).path("state").asText(), found.get(0).toString());
       assertTrue(found.get(0).path("asExpected").asBoolean());
 
-      // every request has its invoke and one ok line naming it, as the checker pairs them
+      // every request has its invoke and one ok line naming it, as the checker pairs them; a
+      // replace's invoke names the order and the new terms
+      assertTrue(history.lines().stream().anyMatch(l -> l.path("type").asText().equals("invoke")
+          && l.path("op").asText().equals("replace") && l.path("orig").asText().equals(left.clOrdId())
+          && l.path("price").asText().equals("1990") && l.path("qty").asLong() == 300));
       for (JsonNode l : history.lines()) {
         if (l.path("type").asText().equals("ok")) {
           JsonNode inv = history.lines().get((int) l.path("invoke").asLong() - 1);

@@ -131,6 +131,48 @@ final class JournalSession {
     h.append(ok);
   }
 
+  /**
+   * The broker replaces its order {@code clOrdId} (named by its first ClOrdID) with ClOrdID
+   * {@code replaceId} to a new price and total quantity; the book persists the modify and the
+   * broker gets the answer as the HTTP gateway writes it. Returns the ok line's seq.
+   */
+  long replace(String broker, String clOrdId, String replaceId, long yen, long qty) {
+    ObjectNode l = h.line("invoke");
+    l.put("broker", broker).put("op", "replace").put("clOrdId", replaceId).put("orig", clOrdId).put("attempt", 1)
+        .put("gw", GW).put("symbol", SYMBOL).put("price", Prices.format(Prices.yen(yen))).put("qty", qty);
+    long inv = h.append(l);
+    long id = orderIds.get(broker + "/" + clOrdId);
+    BookEvents out = new BookEvents();
+    Reject r = book.modify(time++, id, participant(broker), Prices.yen(yen), qty, out);
+    if (r != Reject.NONE) {
+      throw new IllegalStateException("test replace refused: " + r);
+    }
+    OrderBook.Applied a = new OrderBook.Applied(++seq, rows(out));
+    events.add(a);
+    ObjectNode ok = h.line("ok");
+    ok.put("broker", broker).put("op", "replace").put("clOrdId", replaceId).put("attempt", 1).put("invoke", inv)
+        .put("ms", 2).put("http", 200);
+    ObjectNode body = ok.putObject("body");
+    body.put("clOrdId", replaceId).put("symbol", SYMBOL).put("orderId", Long.toString(id)).put("status", "accepted");
+    ArrayNode ev = body.putArray("events");
+    long filled = 0;
+    long leaves = 0;
+    for (OrderBook.EventData e : Answers.about(a, id)) {
+      ObjectNode j = ev.addObject().put("type", e.type().name()).put("time", e.time());
+      if (e.type() == EventType.TRADE) {
+        j.put("tradeId", e.tradeId()).put("price", Prices.format(e.price())).put("qty", e.qty())
+            .put("aggressor", e.orderId() == id ? e.side() == 0 : e.side() == 1);
+        filled += e.qty();
+        leaves = e.orderId() == id ? e.leaves() : e.otherLeaves();
+      } else {
+        j.put("price", Prices.format(e.price())).put("qty", e.qty()).put("leaves", e.leaves());
+        leaves = e.leaves();
+      }
+    }
+    body.put("filled", filled).put("leaves", leaves);
+    return h.append(ok);
+  }
+
   /** A phase change the exchange made (no broker involved). */
   void phase(Phase p) {
     BookEvents out = new BookEvents();

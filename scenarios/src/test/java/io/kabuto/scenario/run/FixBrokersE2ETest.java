@@ -19,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * FIX brokers (a noise trader, a momentum trader, an institutional order, a cancel-on-disconnect
- * noise trader) trade with an HTTP market maker on a real single-node Kabuto (its own JVM),
- * through the scenario runner. Their history must be what the checker needs: every invariant
- * holds, and reference-model compares the FIX brokers' answers, rebuilt from ExecutionReports,
- * event by event with the book's journal. Heavy: run it under flock /tmp/kabuto-heavy.lock.
+ * noise trader) trade with an HTTP market maker and an HTTP institutional order on a real
+ * single-node Kabuto (its own JVM), through the scenario runner. Their history must be what the
+ * checker needs: every invariant holds, and reference-model compares the FIX brokers' answers,
+ * rebuilt from ExecutionReports, event by event with the book's journal, including the replaces
+ * the institutional orders reprice their children with. Heavy: run it under flock /tmp/kabuto-heavy.lock.
  */
 class FixBrokersE2ETest {
 
@@ -46,13 +47,16 @@ class FixBrokersE2ETest {
           "7203" { base-price = "2000", tick-table = TOPIX500, lot-size = 100 }
           "4565" { base-price = "450", tick-table = STANDARD, lot-size = 100 }
         }
-        clock { start = "08:00", end = "08:40", speed = 100 }
+        clock { start = "08:00", end = "09:00", speed = 100 }
         brokers = [
-          { kind = market-maker, count = 1, rate = 5, quantity-lots = 20 }
+          # small quotes: an institutional child takes what is at the touch and rests, and lives
+          # long enough to be repriced
+          { kind = market-maker, count = 1, rate = 5, quantity-lots = 1 }
           { kind = noise-trader, count = 1, rate = 3, protocol = fix }
           { kind = noise-trader, count = 1, rate = 2, protocol = fix, on-failure = cancel-on-disconnect }
           { kind = momentum-trader, count = 1, rate = 3, protocol = fix }
-          { kind = institutional, count = 1, rate = 2, protocol = fix, symbols = ["7203"] }
+          { kind = institutional, count = 2, rate = 2, protocol = fix, symbols = ["7203"] }
+          { kind = institutional, count = 2, rate = 2, symbols = ["4565"] }
         ]
         faults = []
         expectations { invariants = [all], recovery-seconds = 30 }
@@ -88,6 +92,22 @@ class FixBrokersE2ETest {
     assertTrue(count(h, l -> l.path("type").asText().equals("invoke") && l.has("fix")
         && l.path("fix").asText().endsWith(":" + (Integer.parseInt(l.path("gw").asText().replaceAll(".*:", "")) + 10000)))
         > 0, "the FIX acceptor is the node's (Artery + 30000, HTTP + 20000)");
+
+    Predicate<JsonNode> replaceAcked = l -> l.path("type").asText().equals("ok") && l.path("op").asText().equals("replace")
+        && l.path("http").asInt() == 200 && l.path("body").path("status").asText().equals("accepted");
+    System.out.println("replaces: " + count(h, l -> l.path("type").asText().equals("invoke")
+        && l.path("op").asText().equals("replace")) + " sent, " + count(h, replaceAcked.and(fixOk)) + " acknowledged over FIX, "
+        + count(h, replaceAcked.and(fixOk.negate())) + " over HTTP; institutional children that rested: "
+        + count(h, l -> l.path("type").asText().equals("ok") && l.path("broker").asText().startsWith("IN")
+            && hasEvent(l, "RESTED")));
+    h.stream().filter(l -> l.path("op").asText().equals("replace") && !l.path("type").asText().equals("invoke"))
+        .limit(5).forEach(l -> System.out.println("  " + l));
+    assertTrue(count(h, replaceAcked) > 0, "the institutional orders repriced a child with a replace");
+    assertTrue(count(h, replaceAcked.and(l -> hasEvent(l, "REPLACED"))) == count(h, replaceAcked),
+        "every acknowledged replace was told its REPLACED event");
+    Verdict noLostAck = o.result().verdicts().stream().filter(v -> v.check().equals("no-lost-ack")).findFirst()
+        .orElseThrow();
+    assertTrue(!noLostAck.summary().contains("(0 with an acknowledged replace)"), noLostAck.summary());
   }
 
   private static long count(List<JsonNode> h, Predicate<JsonNode> p) {

@@ -23,6 +23,23 @@ final class Answers {
   }
 
   /**
+   * The events of {@code mine} a FIX broker's answer holds: its ExecutionReports carry no end of
+   * the answer, so the broker counts only the fills in which its order removed liquidity (see
+   * the scenario broker's FixAnswer); an auction trade in the same command (an incoming order
+   * meeting a special quote, which runs an itayose) has no aggressor and reaches the broker as a
+   * fill of its own.
+   */
+  static List<OrderBook.EventData> toldOverFix(List<OrderBook.EventData> mine) {
+    List<OrderBook.EventData> out = new ArrayList<>();
+    for (OrderBook.EventData e : mine) {
+      if (e.type() != EventType.TRADE || e.sideValue() != null) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Null if the answer's events are the journal's (type and time; trades also id, price and
    * quantity), else how they differ.
    */

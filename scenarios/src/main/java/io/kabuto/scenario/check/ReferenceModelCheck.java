@@ -112,7 +112,8 @@ final class ReferenceModelCheck {
           String diff = rep.qty() != x.qty() || !Prices.format(rep.price()).equals(x.price())
               ? "the journal replaced it to " + rep.qty() + " @ " + Prices.format(rep.price()) + ", the broker sent "
                   + x.qty() + " @ " + x.price()
-              : Answers.diff(ack, Answers.about(a, id));
+              : Answers.diff(ack, o.invoke.has("fix") ? Answers.toldOverFix(Answers.about(a, id))
+                  : Answers.about(a, id));
           if (diff != null) {
             v.add(o.broker + " " + o.clOrdId + " (order " + id + " of " + o.symbol() + ") replace " + x.clOrdId + ": "
                 + diff, x.seq(), ack.path("seq").asLong());
@@ -135,6 +136,9 @@ final class ReferenceModelCheck {
   /** The broker's order and answer against the journal's command that accepted the order. */
   private static String compareAnswer(OrderRecord o, JsonNode ack, OrderBook.Applied a, long id) {
     List<OrderBook.EventData> mine = Answers.about(a, id);
+    if (o.invoke.has("fix")) {
+      mine = Answers.toldOverFix(mine);
+    }
     OrderBook.EventData acc = mine.get(0);
     String side = acc.sideValue() == null ? "" : acc.sideValue().name();
     if (!side.equals(o.side()) || !Prices.format(acc.price()).equals(o.invoke.path("price").asText())

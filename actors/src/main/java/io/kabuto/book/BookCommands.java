@@ -71,7 +71,7 @@ final class BookCommands {
   /**
    * Carries out the commands of one journal write ({@code batch} numbers it for the {@link
    * BookFront}, 0 without one) one after the other on the live book and persists all their events
-   * in one write; every reply goes out after it (see "Batched writes" in {@link OrderBook}).
+   * in one write; every reply goes out after it (see "Batched writes" in the package documentation).
    *
    * <p>If the book throws (a bug on this input), the core may be half-way through the write, so
    * no command of it may be acknowledged: every one is rejected (the one that failed with the

@@ -35,7 +35,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * in flight (so latency at low load is unchanged) and otherwise queues it; when the write in
  * flight is done, the queued writes go to the book as one {@link Batch} of at most {@code
  * kabuto.book.max-batch}, which the book carries out one after the other and persists in one
- * journal write (see "Batched writes" in {@link OrderBook}).
+ * journal write (see "Batched writes" in the package documentation).
  *
  * <p><b>Order.</b> Commands reach the book in the order they reached the front: a read or a halt
  * queued behind writes waits for them; one at the head of the queue goes on at once (the book

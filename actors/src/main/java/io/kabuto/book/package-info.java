@@ -41,8 +41,8 @@
  * handler updates them after the write), so the front never puts two PlaceOrders with one id into a
  * batch (the second must see the first in the memory) and writes a SetPhase, Clock or BustTrade
  * alone. Snapshots ({@code snapshotEvery}) are taken after the whole write, of the state after its
- * last event. Sent to OrderBook directly (tests, tools: {@link OrderBook#create(String)}), a write command
- * is a write of its own.
+ * last event. Sent to OrderBook directly (tests, tools: {@link OrderBook#create(String)}), a write
+ * command is a write of its own.
  *
  * <p><b>Persist failure.</b> The command handler has mutated the book before the write is
  * acknowledged. If the journal write fails, Pekko stops the behavior and restarts it with backoff

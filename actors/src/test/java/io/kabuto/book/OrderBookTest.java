@@ -3,6 +3,10 @@ package io.kabuto.book;
 import static io.kabuto.book.BookFlow.yen;
 import static io.kabuto.book.BookKit.place;
 import static io.kabuto.book.BookKit.run;
+import static io.kabuto.book.OrderBookFixture.CONFIG;
+import static io.kabuto.book.OrderBookFixture.depth;
+import static io.kabuto.book.OrderBookFixture.freshSymbol;
+import static io.kabuto.book.OrderBookFixture.types;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -29,10 +33,8 @@ import io.kabuto.book.OrderBook.Rejected;
 import io.kabuto.book.OrderBook.Response;
 import io.kabuto.book.OrderBook.SetPhase;
 import io.kabuto.book.OrderBook.State;
-import io.kabuto.matching.BookRules;
 import io.kabuto.matching.CancelReason;
 import io.kabuto.matching.EventType;
-import io.kabuto.matching.LimitOrderBook;
 import io.kabuto.matching.OrderType;
 import io.kabuto.matching.Phase;
 import io.kabuto.matching.Reject;
@@ -40,67 +42,23 @@ import io.kabuto.matching.SelfTradePrevention;
 import io.kabuto.matching.Side;
 import io.kabuto.matching.TickTable;
 import io.kabuto.matching.TimeInForce;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class OrderBookTest {
 
-  private static final Config CONFIG = ConfigFactory.parseString("""
-      pekko.actor.serialization-bindings { "io.kabuto.CborSerializable" = jackson-cbor }
-      kabuto.book {
-        snapshot-every = 7
-        keep-snapshots = 2
-        persist-failure-backoff { min = 10ms, max = 100ms }
-        fault.crash-on-quantity = 777
-        defaults { base-price = "2000", tick-table = TOPIX500 }
-        symbols {
-          "7203" { base-price = 2000, tick-table = TOPIX500 }
-          "9984" { base-price = "1000", tick-table = STANDARD, lot-size = 100 }
-          "BAD" { base-price = "2000.3" }
-        }
-      }
-      """).withFallback(EventSourcedBehaviorTestKit.config()).withFallback(ConfigFactory.load()).resolve();
-
-  private static final ActorTestKit testKit = ActorTestKit.create("OrderBookTest", CONFIG);
-  private static final AtomicInteger symbols = new AtomicInteger();
-
-  /** TOPIX500 at 2000 yen: 0.5-yen ticks, daily limits 1500..2500 yen. */
-  private static final BookRules RULES = BookRules.tse("X", TickTable.TOPIX500, yen(2000));
+  private static final ActorTestKit testKit = ActorTestKit.create("OrderBookTest", OrderBookFixture.CONFIG);
 
   @AfterAll
   static void shutdown() {
     testKit.shutdownTestKit();
   }
 
-  /** A fresh unlisted symbol, i.e. the defaults (same grid as RULES). */
-  private static String freshSymbol() {
-    return "T" + symbols.incrementAndGet();
-  }
-
   private static EventSourcedBehaviorTestKit<Command, Event, State> kit(String symbol) {
-    return BookKit.create(testKit.system(), symbol);
-  }
-
-  private static Depth depth(EventSourcedBehaviorTestKit<Command, Event, State> kit) {
-    return (Depth) run(kit, r -> new GetDepth(10, r));
-  }
-
-  private static List<EventType> types(Response r) {
-    List<EventType> t = new ArrayList<>();
-    for (EventData e : assertInstanceOf(Accepted.class, r).events()) t.add(e.type());
-    return t;
+    return OrderBookFixture.kit(testKit, symbol);
   }
 
   // ------------------------------------------------------------------ basics
@@ -339,184 +297,5 @@ class OrderBookTest {
     long seq = depth(kit).seq();
     assertEquals(seq, kit.restart().state().seq()); // and it survives recovery
     assertEquals(again, run(kit, reuse));
-  }
-
-  // ------------------------------------------------------------------ recovery
-
-  /**
-   * A few hundred random commands: every reply equals the oracle's (the bare core fed the same
-   * commands), then restart (snapshot + replay) gives the same depth and hash, and retries of
-   * early orders still get their first answers.
-   */
-  @Test
-  void randomFlowMatchesTheCoreAndSurvivesRestart() {
-    String sym = freshSymbol();
-    var kit = kit(sym);
-    BookFlow flow = new BookFlow(42, yen(2000), yen(0.5), 1);
-    BookFlow.Oracle oracle = new BookFlow.Oracle(RULES.withInitialPhase(Phase.CONTINUOUS));
-    List<Accepted> firstAnswers = new ArrayList<>();
-    List<BookFlow.Step> firstPlaces = new ArrayList<>();
-    int specialQuotes = 0;
-    for (int i = 0; i < 400; i++) {
-      BookFlow.Step step = flow.next();
-      Command probeCmd = step.apply(null);
-      Response expected = oracle.expect(probeCmd);
-      Response actual = run(kit, step);
-      assertEquals(expected, actual, "command " + i + ": " + probeCmd);
-      if (oracle.book.specialQuoteShown()) specialQuotes++;
-      if (probeCmd instanceof PlaceOrder p && actual instanceof Accepted a && firstPlaces.size() < 40) {
-        firstAnswers.add(a);
-        firstPlaces.add(r -> new PlaceOrder(p.orderId(), p.participant(), p.side(), p.type(), p.tif(), p.price(),
-            p.qty(), p.stp(), p.time() + 1, r));
-      }
-    }
-    assertTrue(specialQuotes > 0, "the flow should reach a special quote at least once");
-    Depth before = depth(kit);
-    assertEquals(oracle.book.stateHash(), before.stateHash());
-    assertTrue(before.tradeCount() > 20, "trades: " + before.tradeCount());
-
-    // snapshots were written (every 7 events) and serialized by the testkit's store
-    SnapshotTestKit snaps = kit.snapshotTestKit().orElseThrow();
-    assertFalse(snaps.persistedInStorage(OrderBook.persistenceId(sym).id()).isEmpty());
-
-    State recovered = kit.restart().state();
-    assertEquals(before.stateHash(), recovered.stateHash());
-    assertEquals(before, depth(kit));
-    for (int i = 0; i < firstPlaces.size(); i++) {
-      assertEquals(firstAnswers.get(i), run(kit, firstPlaces.get(i)), "retry " + i);
-    }
-    assertEquals(before, depth(kit));
-  }
-
-  /** Recovery from events only (no snapshot yet) and from snapshot + events give the same book. */
-  @Test
-  void replayWithAndWithoutSnapshotAgree() {
-    var kit = kit(freshSymbol());
-    BookFlow flow = new BookFlow(7, yen(2000), yen(0.5), 1);
-    List<Long> hashes = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      run(kit, flow.next());
-      long h = depth(kit).stateHash();
-      hashes.add(h);
-      if (i % 4 == 0) { // restarts at all kinds of distances from the last snapshot
-        assertEquals(h, kit.restart().state().stateHash(), "after command " + i);
-        assertEquals(h, depth(kit).stateHash());
-      }
-    }
-    assertEquals(hashes.get(hashes.size() - 1), kit.restart().state().stateHash());
-  }
-
-  @Test
-  void snapshotRoundTripsThroughCbor() throws Exception {
-    var kit = kit(freshSymbol());
-    BookFlow flow = new BookFlow(3, yen(2000), yen(0.5), 1);
-    for (int i = 0; i < 50; i++) run(kit, flow.next());
-    State s = kit.getState();
-    OrderBook.Snapshot snap = OrderBook.snapshotOf(s);
-    assertTrue(snap.orders().size() > 10);
-
-    Serialization ser = SerializationExtension.get(testKit.system().classicSystem());
-    assertEquals("JacksonCborSerializer", ser.serializerFor(OrderBook.Snapshot.class).getClass().getSimpleName());
-    byte[] bytes = ser.serialize(snap).get();
-    OrderBook.Snapshot back = (OrderBook.Snapshot) ser.deserialize(bytes, OrderBook.Snapshot.class).get();
-    assertEquals(snap.rules(), back.rules());
-    assertEquals(snap.orders(), back.orders());
-    assertEquals(snap.seq(), back.seq());
-
-    State restored = OrderBook.stateOf(back, null);
-    assertEquals(s.stateHash(), restored.stateHash());
-    assertEquals(s.seq(), restored.seq());
-    assertEquals(s.rememberedOrders(), restored.rememberedOrders());
-    assertEquals(snap.orders(), OrderBook.snapshotOf(restored).orders());
-  }
-
-  // ------------------------------------------------------------------ persist failure
-
-  /**
-   * A failed journal write: no reply, the entity restarts with backoff and recovers the
-   * acknowledged state (the failed command's in-memory effect is gone), and the client's retry
-   * is then placed once.
-   */
-  @Test
-  void persistFailureDiscardsTheUnacknowledgedCommand() {
-    String sym = freshSymbol();
-    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
-    ActorRef<Command> book = testKit.spawn(OrderBook.create(sym));
-    TestProbe<Response> probe = testKit.createTestProbe();
-
-    book.tell(new PlaceOrder(1, 1, Side.SELL, OrderType.LIMIT, TimeInForce.DAY, yen(2000), 100,
-        SelfTradePrevention.NONE, 1, probe.getRef()));
-    probe.expectMessageClass(Accepted.class);
-    book.tell(new GetDepth(5, probe.getRef()));
-    Depth acknowledged = probe.expectMessageClass(Depth.class);
-
-    journal.failNextPersisted();
-    PlaceOrder buy = new PlaceOrder(2, 2, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, yen(2000), 100,
-        SelfTradePrevention.NONE, 2, probe.getRef());
-    book.tell(buy);
-    probe.expectNoMessage(Duration.ofMillis(300));
-
-    book.tell(new GetDepth(5, probe.getRef()));
-    Depth afterRestart = probe.expectMessageClass(Depth.class, Duration.ofSeconds(5));
-    assertEquals(acknowledged, afterRestart);
-    book.tell(new GetOrder(2, probe.getRef()));
-    assertEquals(OrderState.UNKNOWN, probe.expectMessageClass(OrderStatus.class).state());
-
-    book.tell(buy); // the client's retry
-    Accepted a = probe.expectMessageClass(Accepted.class);
-    assertEquals(List.of(EventType.ACCEPTED, EventType.TRADE), types(a));
-    book.tell(new GetDepth(5, probe.getRef()));
-    Depth end = probe.expectMessageClass(Depth.class);
-    assertEquals(1, end.tradeCount());
-    assertEquals(List.of(), end.asks());
-    testKit.stop(book);
-  }
-
-  @Test
-  void firstCommandPersistFailureLeavesTheEmptyStateIntact() {
-    String sym = freshSymbol();
-    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
-    ActorRef<Command> book = testKit.spawn(OrderBook.create(sym));
-    TestProbe<Response> probe = testKit.createTestProbe();
-    book.tell(new GetDepth(5, probe.getRef()));
-    Depth fresh = probe.expectMessageClass(Depth.class);
-
-    journal.failNextPersisted();
-    book.tell(new PlaceOrder(1, 1, Side.SELL, OrderType.LIMIT, TimeInForce.DAY, yen(2000), 100,
-        SelfTradePrevention.NONE, 1, probe.getRef()));
-    probe.expectNoMessage(Duration.ofMillis(300));
-    book.tell(new GetDepth(5, probe.getRef()));
-    assertEquals(fresh, probe.expectMessageClass(Depth.class, Duration.ofSeconds(5)));
-    // and the book opens normally afterwards
-    book.tell(new PlaceOrder(1, 1, Side.SELL, OrderType.LIMIT, TimeInForce.DAY, yen(2000), 100,
-        SelfTradePrevention.NONE, 1, probe.getRef()));
-    probe.expectMessageClass(Accepted.class);
-    testKit.stop(book);
-  }
-
-  @Test
-  void a_book_that_fails_on_a_command_rejects_it_and_recovers_from_its_journal() {
-    String symbol = freshSymbol();
-    var probe = testKit.<Response>createTestProbe();
-    var book = testKit.spawn(OrderBook.create(symbol));
-    book.tell(new PlaceOrder(1, 1, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, yen(2000), 100,
-        SelfTradePrevention.NONE, 1001, probe.ref()));
-    assertInstanceOf(Accepted.class, probe.receiveMessage());
-    book.tell(new PlaceOrder(2, 1, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, yen(2001), 777,
-        SelfTradePrevention.NONE, 1002, probe.ref()));
-    Rejected crash = assertInstanceOf(Rejected.class, probe.receiveMessage());
-    assertEquals(Reject.INTERNAL_ERROR, crash.code());
-    assertTrue(crash.reason().contains("injected"), crash.reason());
-    probe.expectTerminated(book);
-
-    // What sharding does at the next message: a new incarnation recovers from the journal.
-    var again = testKit.spawn(OrderBook.create(symbol));
-    again.tell(new GetDepth(10, probe.ref()));
-    Depth d = assertInstanceOf(Depth.class, probe.receiveMessage());
-    assertEquals(1, d.bids().size(), "the failed command left nothing behind");
-    assertEquals(100, d.bids().get(0).qty());
-    again.tell(new PlaceOrder(3, 1, Side.BUY, OrderType.LIMIT, TimeInForce.DAY, yen(2001), 200,
-        SelfTradePrevention.NONE, 1003, probe.ref()));
-    assertInstanceOf(Accepted.class, probe.receiveMessage());
   }
 }

@@ -136,7 +136,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     }
     int q = settings.quorum();
     return replicas.await(q).thenCompose(refs -> QuorumCall.<StorageNode.Command, AppendReply>call(
-        refs, r -> new StorageNode.Append(pid, inc.epoch, entries, 0, r),
+        refs, r -> new StorageNode.Append(pid, inc.epoch, entries, 0, false, r),
         settings.requestTimeout(), system,
         answers -> count(answers, Outcome.OK) >= q
             || answers.stream().anyMatch(a -> a.outcome() == Outcome.FENCED)))
@@ -251,9 +251,10 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     }
     List<Entry> page = entries.subList(from, to);
     int end = to;
+    boolean endsLog = end >= entries.size();
     int q = settings.quorum();
     return QuorumCall.<StorageNode.Command, AppendReply>call(replicas.visible(),
-            r -> new StorageNode.Append(pid, epoch, List.copyOf(page), 0, r),
+            r -> new StorageNode.Append(pid, epoch, List.copyOf(page), 0, endsLog, r),
             settings.requestTimeout(), system, a -> count(a, Outcome.OK) >= q)
         .thenCompose(written -> {
           if (count(written, Outcome.OK) < q) {

@@ -89,8 +89,9 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
       ActorRef<PromiseReply> replyTo) implements Command {}
 
   /** A write of the incarnation holding {@code epoch}; entries' own epochs are ignored. */
+  /** @param endsLog the last page of a recovery's re-write (see {@link io.kabuto.persistence.replica.ReplicaLog#append(String, long, List, boolean)}) */
   public record Append(String pid, long epoch, List<Entry> entries, long mirrorGeneration,
-      ActorRef<AppendReply> replyTo) implements Command {}
+      boolean endsLog, ActorRef<AppendReply> replyTo) implements Command {}
 
   public record Read(String pid, long fromSeqNr, long toSeqNr, long max,
       ActorRef<ReadReply> replyTo) implements Command {}
@@ -281,7 +282,7 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
       entries.add(new NewEntry(e.seqNr(), e.payload()));
     }
     ActorRef<Command> self = getContext().getSelf();
-    CompletionStage<AppendReply> local = committer.append(a.pid(), a.epoch(), entries)
+    CompletionStage<AppendReply> local = committer.append(a.pid(), a.epoch(), entries, a.endsLog())
         .handle((r, e) -> {
           AppendReply reply = appendReply(a, r, e);
           if (reply.outcome() == Outcome.GAP) {
@@ -292,7 +293,7 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
     if (legacy != null && legacy.active() && a.mirrorGeneration() == 0) {
       long gen = legacy.generation();
       local = local.thenCompose(reply -> reply.outcome() != Outcome.OK ? done(reply)
-          : legacy.mirror(peerRef(), r -> new Append(a.pid(), a.epoch(), a.entries(), gen, r),
+          : legacy.mirror(peerRef(), r -> new Append(a.pid(), a.epoch(), a.entries(), gen, a.endsLog(), r),
               AppendReply::outcome, reply, settings.requestTimeout(), getContext().getSystem())
               .thenApply(o -> o == Outcome.FENCED
                   // The storage side was fenced, not the writer: NOT_ACTIVE, so the writer

@@ -48,8 +48,8 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   private record AppendRequest(
-      String pid, long epoch, List<NewEntry> entries, CompletableFuture<AppendResult> future)
-      implements Request {}
+      String pid, long epoch, List<NewEntry> entries, boolean endsLog,
+      CompletableFuture<AppendResult> future) implements Request {}
 
   private record PromiseRequest(
       String pid, long epoch, long committedSeqNr, CompletableFuture<PromiseResult> future)
@@ -69,8 +69,14 @@ public final class GroupCommitter implements AutoCloseable {
 
   /** {@link ReplicaLog#append}, group-committed. */
   public CompletableFuture<AppendResult> append(String pid, long epoch, List<NewEntry> entries) {
+    return append(pid, epoch, entries, false);
+  }
+
+  /** {@link ReplicaLog#append(String, long, List, boolean)}, group-committed. */
+  public CompletableFuture<AppendResult> append(String pid, long epoch, List<NewEntry> entries,
+      boolean endsLog) {
     AppendRequest r = new AppendRequest(Objects.requireNonNull(pid, "pid"), epoch,
-        List.copyOf(entries), new CompletableFuture<>());
+        List.copyOf(entries), endsLog, new CompletableFuture<>());
     submit(r);
     return r.future();
   }
@@ -191,7 +197,7 @@ public final class GroupCommitter implements AutoCloseable {
   private Object prepare(Request r, LevelDbStore.Batch batch) {
     try {
       if (r instanceof AppendRequest a) {
-        return replicaLog.prepareAppend(a.pid(), a.epoch(), a.entries(), batch);
+        return replicaLog.prepareAppend(a.pid(), a.epoch(), a.entries(), a.endsLog(), batch);
       }
       PromiseRequest p = (PromiseRequest) r;
       return replicaLog.preparePromise(p.pid(), p.epoch(), p.committedSeqNr(), batch);

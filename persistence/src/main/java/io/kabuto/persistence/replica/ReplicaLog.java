@@ -64,10 +64,19 @@ public final class ReplicaLog {
   }
 
   /** {@code Append(pid, epoch, entries)}: a write of the incarnation holding {@code epoch}. */
-  public synchronized AppendResult append(String pid, long epoch, List<NewEntry> entries) {
+  public AppendResult append(String pid, long epoch, List<NewEntry> entries) {
+    return append(pid, epoch, entries, false);
+  }
+
+  /**
+   * As {@link #append(String, long, List)}; {@code endsLog}: the last page of a recovery's
+   * re-write, so any lower-epoch entry after it was not chosen and is dropped.
+   */
+  public synchronized AppendResult append(String pid, long epoch, List<NewEntry> entries,
+      boolean endsLog) {
     LevelDbStore.Batch batch = store.batch();
     try {
-      AppendResult r = prepareAppend(pid, epoch, entries, batch);
+      AppendResult r = prepareAppend(pid, epoch, entries, endsLog, batch);
       if (batch.size() > 0) {
         store.write(batch, true);
       }
@@ -187,8 +196,8 @@ public final class ReplicaLog {
   }
 
   /** Like {@link #preparePromise} for an append. */
-  AppendResult prepareAppend(
-      String pid, long epoch, List<NewEntry> entries, LevelDbStore.Batch batch) {
+  AppendResult prepareAppend(String pid, long epoch, List<NewEntry> entries, boolean endsLog,
+      LevelDbStore.Batch batch) {
     Objects.requireNonNull(pid, "pid");
     requireEpoch(epoch);
     if (entries.isEmpty()) {
@@ -226,6 +235,10 @@ public final class ReplicaLog {
         conflict = true;
       }
     }
+    // The recovery's last page: what a replica holds after it (written by an older incarnation
+    // to too few replicas to be chosen) must go, or a later recovery could merge it with the new
+    // incarnation's entries into a history nobody wrote.
+    conflict |= endsLog && highest > last;
     if (epoch > promised) {
       batch.putPromised(pid, epoch);
     }

@@ -151,6 +151,21 @@ class ReplicaLogTest {
   }
 
   @Test
+  void theLastPageOfARecoveryDropsTheOlderEntriesAfterIt() {
+    // 8..10 reached only this replica (too few to be chosen); the recovery chose ..7. Kept, they
+    // would be merged by a later recovery with the new incarnation's 8 into a mixed history.
+    log.append(PID, 1, entries(1, 10, "a"));
+    log.promise(PID, 2, 0);
+    Appended a = (Appended) log.append(PID, 2, entries(5, 7, "a"), true);
+    assertEquals(3, a.dropped());
+    assertEquals(7, a.highestSeqNr());
+    assertEquals(7, log.highestSeqNr(PID));
+    assertEquals(List.of(), log.read(PID, 8, 10, 10));
+    assertEquals(new EntryEpoch(7, 2), stored().get(6));
+    assertEquals(new EntryEpoch(4, 1), stored().get(3), "before the page: untouched");
+  }
+
+  @Test
   void sameEpochRetryOfAnOlderBatchKeepsLaterEntries() {
     log.append(PID, 1, entries(1, 5, "a"));
     Appended a = (Appended) log.append(PID, 1, entries(2, 3, "a"));

@@ -206,6 +206,7 @@ public final class ClusterCommand implements Callable<Integer> {
     List<NodeState> states = new ArrayList<>();
     for (Topology.Node n : t.nodes()) {
       Files.writeString(ops.confFile(n.name()), t.nodeConfFor(n));
+      Files.deleteIfExists(ops.ownConfFile(n.name()));
       List<String> args = new ArrayList<>(List.of("node",
           "--roles", String.join(",", n.roles()),
           "--port", Integer.toString(n.port()),

@@ -41,6 +41,14 @@ final class ClusterOps {
     return runDir.resolve(node + ".conf");
   }
 
+  /**
+   * The node's config as {@code cluster up} wrote it, kept while a restart with extra settings
+   * has changed {@link #confFile}; {@code up} deletes it, since it writes a new config.
+   */
+  Path ownConfFile(String node) {
+    return runDir.resolve(node + ".own.conf");
+  }
+
   Path dataDir(String node) {
     return runDir.resolve(node).resolve("data");
   }

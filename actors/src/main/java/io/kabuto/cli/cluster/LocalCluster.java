@@ -145,7 +145,7 @@ public final class LocalCluster {
   public void restart(String node, Duration timeout, String settings) throws IOException {
     NodeState n = state.node(node);
     Path conf = ops.confFile(node);
-    Path own = conf.resolveSibling(node + ".own.conf");
+    Path own = ops.ownConfFile(node);
     if (!java.nio.file.Files.exists(own)) {
       java.nio.file.Files.copy(conf, own);
     }

@@ -18,6 +18,13 @@ import java.util.TreeMap;
 public record Participant(String name, int id, String password, String token,
     double ratePerSecond, long maxOrderQty, long maxNotional, boolean cancelOnDisconnect) {
 
+  /** Why an order over the rate cap is refused: "more than 200 orders per second", "... 0.5 ...". */
+  public String overRateCap() {
+    String rate = ratePerSecond == Math.rint(ratePerSecond) ? Long.toString((long) ratePerSecond)
+        : java.math.BigDecimal.valueOf(ratePerSecond).stripTrailingZeros().toPlainString();
+    return "more than " + rate + " orders per second";
+  }
+
   /** {@code kabuto.gateway.participants}, by name. */
   public static Map<String, Participant> fromConfig(Config root) {
     Config all = root.getConfig("kabuto.gateway.participants");

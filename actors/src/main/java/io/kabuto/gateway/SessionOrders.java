@@ -82,7 +82,7 @@ final class SessionOrders {
     // message and no other work, whatever it sends.
     if (!rate.tryTake(System.nanoTime())) {
       return session.refuse(o.replyTo(), o.clOrdId(), GatewayReject.RATE_LIMITED,
-          "more than " + (long) participant.ratePerSecond() + " orders per second");
+          participant.overRateCap());
     }
     if (o.clOrdId() == null || o.clOrdId().isBlank() || o.symbol() == null
         || o.symbol().isBlank()) {

@@ -33,7 +33,6 @@ import org.apache.pekko.stream.javadsl.Source;
  * The participant is already authenticated ({@link HttpGateway}).
  */
 final class OrderRoutes extends GatewayRoutes {
-  private static final String BAD_SYMBOL = "symbol must be 1-20 of A-Z a-z 0-9 . _ -";
   private static final String BAD_CLORDID = "ClOrdIDs are 1-64 printable ASCII characters";
 
   private final RequestBodies bodies;
@@ -57,8 +56,7 @@ final class OrderRoutes extends GatewayRoutes {
         CompletionStage<ParticipantSession.Reply> later = org.apache.pekko.pattern.Patterns.after(
             rateLimitedDelay, system.classicSystem().scheduler(), system.executionContext(),
             () -> read.thenApply(d -> new ParticipantSession.Refused(null,
-                GatewayReject.RATE_LIMITED, "more than " + (long) p.ratePerSecond()
-                    + " orders per second")));
+                GatewayReject.RATE_LIMITED, p.overRateCap())));
         return onSuccess(later, r -> respondWithHeader(
             org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", "1"),
             () -> json(StatusCodes.TOO_MANY_REQUESTS, ReplyJson.reply(r))));
@@ -89,7 +87,7 @@ final class OrderRoutes extends GatewayRoutes {
       return badRequest(new BadRequest(BAD_CLORDID));
     }
     if (!validSymbol(symbol)) {
-      return badRequest(new BadRequest(BAD_SYMBOL));
+      return badRequest(new BadRequest(OrderJson.BAD_SYMBOL));
     }
     // The default cancel ClOrdID is derived, so a resent DELETE gets the first answer again.
     String id = cancelClOrdId.orElse("cancel:" + clOrdId);
@@ -103,7 +101,7 @@ final class OrderRoutes extends GatewayRoutes {
       return badRequest(new BadRequest(BAD_CLORDID));
     }
     if (!validSymbol(symbolParam)) {
-      return badRequest(new BadRequest(BAD_SYMBOL));
+      return badRequest(new BadRequest(OrderJson.BAD_SYMBOL));
     }
     return bodies.body(bytes -> {
       OrderJson.ReplaceBody b;
@@ -127,7 +125,7 @@ final class OrderRoutes extends GatewayRoutes {
       return badRequest(new BadRequest(BAD_CLORDID));
     }
     if (!validSymbol(symbol)) {
-      return badRequest(new BadRequest(BAD_SYMBOL));
+      return badRequest(new BadRequest(OrderJson.BAD_SYMBOL));
     }
     return answer(p, r -> new ParticipantSession.GetOrder(clOrdId, symbol.orElse(null), r));
   }

@@ -62,6 +62,7 @@ class HttpBodyLimitsTest {
       }
       assertTrue(last.startsWith("HTTP/1.1 429"), last);
       assertFalse(last.toLowerCase().contains("connection: close"), last);
+      assertTrue(last.contains("more than 0.1 orders per second"), last);
     }
   }
 

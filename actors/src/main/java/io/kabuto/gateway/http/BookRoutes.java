@@ -23,7 +23,6 @@ import org.apache.pekko.stream.javadsl.Source;
  * a participant's order flow).
  */
 final class BookRoutes extends GatewayRoutes {
-  private static final String BAD_SYMBOL = "symbol must be 1-20 of A-Z a-z 0-9 . _ -";
 
   private final Duration marketInterval = Duration.ofMillis(200);
 
@@ -39,7 +38,7 @@ final class BookRoutes extends GatewayRoutes {
 
   Route depth(String symbol, Optional<String> levelsParam) {
     if (!OrderJson.SYMBOL.matcher(symbol).matches()) {
-      return badRequest(new BadRequest(BAD_SYMBOL));
+      return badRequest(new BadRequest(OrderJson.BAD_SYMBOL));
     }
     int levels;
     try {
@@ -66,7 +65,7 @@ final class BookRoutes extends GatewayRoutes {
   /** Book snapshots every 200 ms, sent only when the book changed (its seq or phase). */
   Route marketFeed(String symbol) {
     if (!OrderJson.SYMBOL.matcher(symbol).matches()) {
-      return badRequest(new BadRequest(BAD_SYMBOL));
+      return badRequest(new BadRequest(OrderJson.BAD_SYMBOL));
     }
     Source<Message, ?> snapshots = Source.tick(Duration.ZERO, marketInterval, "tick")
         .mapAsync(1, t -> askDepth(symbol, 10).handle((r, e) -> Optional.ofNullable(r)))

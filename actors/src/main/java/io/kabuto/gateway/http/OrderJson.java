@@ -33,6 +33,8 @@ final class OrderJson {
 
   /** Symbols and ClOrdIDs: printable ASCII without spaces, bounded. */
   static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9._-]{1,20}");
+  /** Why a symbol in a path or query parameter is refused. */
+  static final String BAD_SYMBOL = "symbol must be 1-20 of A-Z a-z 0-9 . _ -";
   static final Pattern CLORDID = Pattern.compile("[\\x21-\\x7E]{1,64}");
   /** Above this a quantity is not a mistake worth sending to a book. */
   static final long MAX_QTY = 1_000_000_000_000L;

@@ -5,7 +5,6 @@ import static io.kabuto.book.OrderBook.MAX_DEPTH_LEVELS;
 import static io.kabuto.book.OrderBook.MAX_MARKET_DATA_PAGE;
 import static io.kabuto.book.OrderBook.NO_BOOK;
 
-import io.kabuto.book.OrderBook.Command;
 import io.kabuto.book.OrderBook.Depth;
 import io.kabuto.book.OrderBook.Event;
 import io.kabuto.book.OrderBook.EventData;
@@ -29,7 +28,6 @@ import io.kabuto.matching.TimeInForce;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -38,18 +36,19 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * answered from the state at once, persisting nothing.
  */
 final class BookQueries {
-  private final ActorContext<Command> ctx;
   private final String symbol;
+  private final BookCommands commands;
   private final EffectFactories<Event, State> effects;
 
-  BookQueries(ActorContext<Command> ctx, String symbol, EffectFactories<Event, State> effects) {
-    this.ctx = ctx;
+  /** @param commands for dropping a command without replyTo the same way as a write */
+  BookQueries(String symbol, BookCommands commands, EffectFactories<Event, State> effects) {
     this.symbol = symbol;
+    this.commands = commands;
     this.effects = effects;
   }
 
   ReplyEffect<Event, State> onGetMarketData(State s, GetMarketData c) {
-    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.replyTo() == null) return commands.noReplyTo(c);
     if (c.fromSeq() < 1) return reject(c.replyTo(), 0, MALFORMED, "fromSeq must be >= 1");
     if (c.max() < 1) return reject(c.replyTo(), 0, MALFORMED, "max must be >= 1");
     if (s.rules == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
@@ -59,7 +58,7 @@ final class BookQueries {
   }
 
   ReplyEffect<Event, State> onGetDepth(State s, GetDepth c) {
-    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.replyTo() == null) return commands.noReplyTo(c);
     if (c.levels() < 0) return reject(c.replyTo(), 0, MALFORMED, "levels must be >= 0");
     LimitOrderBook b = s.readBook();
     if (b == null) return reject(c.replyTo(), 0, NO_BOOK, s.problem);
@@ -71,7 +70,7 @@ final class BookQueries {
   }
 
   ReplyEffect<Event, State> onGetOrder(State s, GetOrder c) {
-    if (c.replyTo() == null) return noReplyTo(c);
+    if (c.replyTo() == null) return commands.noReplyTo(c);
     long id = c.orderId();
     OrderMemory.Remembered r = s.memory.get(id);
     LimitOrderBook b = s.book;
@@ -106,8 +105,4 @@ final class BookQueries {
     return effects.reply(replyTo, new Rejected(id, code, reason));
   }
 
-  private ReplyEffect<Event, State> noReplyTo(Command c) {
-    ctx.getLog().warn("order book {}: dropped {} without replyTo", symbol, c.getClass().getSimpleName());
-    return effects.noReply();
-  }
 }

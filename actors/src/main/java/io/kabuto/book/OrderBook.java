@@ -495,7 +495,7 @@ public final class OrderBook
     this.incarnation = incarnation;
     this.commands = new BookCommands(ctx, symbol, settings, Effect(), MarketGate.get(ctx.getSystem()),
         new BookPublisher(symbol, BookTopics.get(ctx.getSystem())), front, incarnation);
-    this.queries = new BookQueries(ctx, symbol, Effect());
+    this.queries = new BookQueries(symbol, commands, Effect());
     this.events = new BookEventHandler(symbol, settings.marketDataRetain());
     if (resolution.problem() != null) ctx.getLog().warn("order book {}: {}", symbol, resolution.problem());
   }

@@ -57,11 +57,17 @@ public final class ConfigAudit {
     try {
       checkDowning(config, out);
       checkPassivation(config, out);
-      checkLegacyPrimaries(config, out);
     } catch (ConfigException e) {
       out.add(new Finding(Severity.ERROR, "pekko.cluster",
           "a cluster setting cannot be read: " + e.getMessage(),
           "correct the value named above (Pekko's reference.conf documents each key)."));
+    }
+    try {
+      checkLegacyPrimaries(config, out);
+    } catch (ConfigException e) {
+      out.add(new Finding(Severity.ERROR, "kabuto.book.legacy-primary-of",
+          "cannot be read: " + e.getMessage(),
+          "make it a list of symbols, e.g. [\"7203\"], or remove it."));
     }
     if (includeStorage) {
       checkStorage(config, out);

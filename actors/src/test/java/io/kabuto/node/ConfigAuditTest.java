@@ -50,6 +50,13 @@ class ConfigAuditTest {
   }
 
   @Test
+  void anUnreadableLegacyPrimaryListIsBlamedOnItsOwnKey() throws IOException {
+    List<Finding> findings = audit("kabuto.book.legacy-primary-of = \"7203\"\n");
+    assertFlagged(findings, Severity.ERROR, "kabuto.book.legacy-primary-of");
+    assertTrue(findings.stream().noneMatch(f -> f.key().equals("pekko.cluster")), findings.toString());
+  }
+
+  @Test
   void defaultConfigHasNoErrorAndNoClusterFinding() {
     List<Finding> findings = ConfigAudit.check(NodeConfig.defaults().config());
     assertEquals(List.of(), errors(findings), findings.toString());

@@ -110,18 +110,9 @@ final class SessionOrders {
       return session.refuse(o.replyTo(), o.clOrdId(), GatewayReject.QUANTITY_LIMIT,
           "quantity " + o.qty() + " > limit " + participant.maxOrderQty());
     }
-    // Prices are in 0.1-yen units; the notional limit is in yen. Overflow is over any limit.
-    if (o.price() > 0) {
-      long notional;
-      try {
-        notional = Math.multiplyExact(o.price(), o.qty()) / 10;
-      } catch (ArithmeticException e) {
-        notional = Long.MAX_VALUE;
-      }
-      if (notional > participant.maxNotional()) {
-        return session.refuse(o.replyTo(), o.clOrdId(), GatewayReject.NOTIONAL_LIMIT,
-            "notional " + notional + " yen > limit " + participant.maxNotional());
-      }
+    String overNotional = overNotional(o.price(), o.qty());
+    if (overNotional != null) {
+      return session.refuse(o.replyTo(), o.clOrdId(), GatewayReject.NOTIONAL_LIMIT, overNotional);
     }
     // trading again after a disconnect: a late retry must not cancel this
     killSwitch.stopMassCancels();
@@ -130,6 +121,22 @@ final class SessionOrders {
     latest.put(orderId, new Latest(o.clOrdId(), o.price(), o.qty()));
     symbolsTouched.add(o.symbol());
     return session.send(place(o, orderId));
+  }
+
+  /** Why price x qty is over the participant's notional limit, or null (market orders: null). */
+  private String overNotional(long price, long qty) {
+    if (price <= 0) {
+      return null;
+    }
+    // Prices are in 0.1-yen units; the notional limit is in yen. Overflow is over any limit.
+    long notional;
+    try {
+      notional = Math.multiplyExact(price, qty) / 10;
+    } catch (ArithmeticException e) {
+      notional = Long.MAX_VALUE;
+    }
+    return notional > participant.maxNotional()
+        ? "notional " + notional + " yen > limit " + participant.maxNotional() : null;
   }
 
   private Pending place(NewOrder o, long orderId) {
@@ -160,6 +167,15 @@ final class SessionOrders {
   }
 
   Behavior<Command> onReplace(ReplaceOrder c) {
+    // A replace is an order message like a new one: the same cap, checked first.
+    if (!rate.tryTake(System.nanoTime())) {
+      return session.refuse(c.replyTo(), c.clOrdId(), GatewayReject.RATE_LIMITED,
+          participant.overRateCap());
+    }
+    return replace(c);
+  }
+
+  private Behavior<Command> replace(ReplaceOrder c) {
     Reply done = cancelsAndReplaces.get(c.clOrdId());
     if (done != null) {
       c.replyTo().tell(done);
@@ -174,7 +190,7 @@ final class SessionOrders {
         return unknown(c.replyTo(), c.clOrdId(), c.origClOrdId());
       }
       // Learn the order (price, quantity, owner) from its book, then replace it as if known.
-      return learn(c.clOrdId(), c.origClOrdId(), c.symbol(), c.replyTo(), status -> onReplace(c));
+      return learn(c.clOrdId(), c.origClOrdId(), c.symbol(), c.replyTo(), status -> replace(c));
     }
     String halted = haltReason(k.symbol());
     if (halted != null) {
@@ -184,11 +200,15 @@ final class SessionOrders {
       return session.refuse(c.replyTo(), c.clOrdId(), GatewayReject.QUANTITY_LIMIT,
           "quantity " + c.newQty() + " > limit " + participant.maxOrderQty());
     }
-    killSwitch.stopMassCancels();
-    orders.putIfAbsent(c.clOrdId(), k); // the new ClOrdID names the same order from now on
     Latest now = latest.get(k.orderId());
     long price = c.newPrice() > 0 ? c.newPrice() : now.price();
     long qty = c.newQty() > 0 ? c.newQty() : now.qty();
+    String overNotional = overNotional(price, qty);
+    if (overNotional != null) {
+      return session.refuse(c.replyTo(), c.clOrdId(), GatewayReject.NOTIONAL_LIMIT, overNotional);
+    }
+    killSwitch.stopMassCancels();
+    orders.putIfAbsent(c.clOrdId(), k); // the new ClOrdID names the same order from now on
     Pending p = session.pending(c.clOrdId(), k.symbol(), k.orderId(), c.replyTo(), true,
         r -> new OrderBook.ModifyOrder(k.orderId(), participant.id(), price, qty, c.time(), r));
     return session.send(p.withThen(response -> {

@@ -228,6 +228,12 @@ class ParticipantSessionTest {
         ((Refused) newOrder(t, "N-1", Side.BUY, PRICE, 900_000)).code()); // 1.8bn yen
     assertEquals(GatewayReject.NOTIONAL_LIMIT,
         ((Refused) newOrder(t, "N-2", Side.BUY, Long.MAX_VALUE / 2, 100)).code());
+    // A replace may not take an order past the limits either.
+    assertInstanceOf(OrderBook.Accepted.class, book(newOrder(t, "N-3", Side.BUY, PRICE, 100)));
+    Reply bigger = ask(t.session(), p -> new ParticipantSession.ReplaceOrder("N-3b", "N-3", PRICE,
+        900_000, 1001, p));
+    assertEquals(GatewayReject.NOTIONAL_LIMIT, ((Refused) bigger).code(), bigger.toString());
+    assertEquals(100, bidQty(t), "the refused replace left the order as it was");
   }
 
   @Test

@@ -167,7 +167,7 @@ final class OrderCommands {
     }
     List<EventData> mine = new ArrayList<>();
     for (EventData e : all) if (e.concerns(id)) mine.add(e);
-    Accepted reply = new Accepted(id, List.copyOf(mine));
+    Accepted reply = new Accepted(id, java.util.Collections.unmodifiableList(mine));
     b.applied(replyTo, id, all, st -> reply);
   }
 }

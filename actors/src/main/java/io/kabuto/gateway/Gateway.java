@@ -37,6 +37,9 @@ public final class Gateway implements Extension {
   private final Map<String, ActorRef<ParticipantSession.Command>> sessions =
       new ConcurrentHashMap<>();
   private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
+  /** Requests of all this node's sessions waiting for a book (the node-wide in-flight bound). */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private Gateway(ActorSystem<?> system) {
     this.system = system;
@@ -72,7 +75,7 @@ public final class Gateway implements Extension {
   /** This node's session of the participant (created on first use). */
   public ActorRef<ParticipantSession.Command> session(Participant p) {
     return sessions.computeIfAbsent(p.name(), n -> system.systemActorOf(
-        ParticipantSession.create(p, settings, books, rate(p)), "participant-" + p.id(),
+        ParticipantSession.create(p, settings, books, rate(p), inFlight), "participant-" + p.id(),
         Props.empty()));
   }
 

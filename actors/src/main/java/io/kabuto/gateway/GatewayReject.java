@@ -10,6 +10,8 @@ public enum GatewayReject {
   UNKNOWN_CLORDID("no order with this ClOrdID from this participant today"),
   EXCHANGE_UNAVAILABLE("the order book did not answer before the deadline; the order's state is "
       + "unknown: resend the same ClOrdID to learn it (a resend never creates a second order)"),
+  EXCHANGE_BUSY("the exchange is at its capacity for this session or gateway node: nothing was "
+      + "done with this request; resend it after a short pause"),
   INVALID("malformed request"),
   MARKET_HALTED("trading in this symbol is halted; cancels are still accepted");
 

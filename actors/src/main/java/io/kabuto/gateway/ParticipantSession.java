@@ -193,14 +193,20 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
 
   public static Behavior<Command> create(Participant participant, GatewaySettings settings,
       ActorRef<ShardingEnvelope<OrderBook.Command>> books) {
-    return create(participant, settings, books, newRate(participant));
+    return create(participant, settings, books, newRate(participant),
+        new java.util.concurrent.atomic.AtomicInteger());
   }
 
-  /** {@code rate}: the participant's order-rate cap on this node, which front-ends may peek. */
+  /**
+   * {@code rate}: the participant's order-rate cap on this node, which front-ends may peek;
+   * {@code nodeInFlight}: the requests in flight of every session of this gateway node.
+   */
   static Behavior<Command> create(Participant participant, GatewaySettings settings,
-      ActorRef<ShardingEnvelope<OrderBook.Command>> books, TokenBucket rate) {
+      ActorRef<ShardingEnvelope<OrderBook.Command>> books, TokenBucket rate,
+      java.util.concurrent.atomic.AtomicInteger nodeInFlight) {
     return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> {
-      ParticipantSession s = new ParticipantSession(ctx, participant, settings, books, rate);
+      ParticipantSession s = new ParticipantSession(ctx, participant, settings, books, rate,
+          nodeInFlight);
       return s.loading(stash);
     }));
   }
@@ -221,12 +227,17 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   private final Set<String> symbolsTouched = new TreeSet<>();
   private final SessionKillSwitch killSwitch;
   private final SessionOrders orders;
+  /** Requests of this session waiting for a book (see {@link #busy}). */
+  private int inFlight;
+  /** The same for every session of this gateway node. */
+  private final java.util.concurrent.atomic.AtomicInteger nodeInFlight;
 
   private ParticipantSession(ActorContext<Command> ctx, Participant participant,
       GatewaySettings settings, ActorRef<ShardingEnvelope<OrderBook.Command>> books,
-      TokenBucket rate) {
+      TokenBucket rate, java.util.concurrent.atomic.AtomicInteger nodeInFlight) {
     super(ctx);
     this.participant = participant;
+    this.nodeInFlight = nodeInFlight;
     this.settings = settings;
     this.books = books;
     Set<String> listed =
@@ -315,25 +326,59 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   }
 
   Behavior<Command> send(Pending p) {
+    if (p.attempt() == 1) {
+      inFlight++;
+      nodeInFlight.incrementAndGet();
+    }
     io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response, Command>askSelf(
         getContext(), books, r -> new ShardingEnvelope<>(p.symbol(), p.command().apply(r)),
-        settings.attemptTimeout(), (response, failure) -> new BookAnswered(p, response, failure));
+        settings.attemptTimeout(p.attempt()),
+        (response, failure) -> new BookAnswered(p, response, failure));
     return this;
+  }
+
+  /**
+   * Whether a request must be refused EXCHANGE_BUSY: this session or this gateway node already
+   * has its bound of requests waiting for the books. {@code cancel}: a cancel reduces risk, so it
+   * gets twice the room of new orders and replaces.
+   */
+  boolean busy(boolean cancel) {
+    int factor = cancel ? 2 : 1;
+    return inFlight >= settings.maxInFlightPerSession() * factor
+        || nodeInFlight.get() >= settings.maxInFlightPerNode() * factor;
+  }
+
+  Behavior<Command> refuseBusy(ActorRef<Reply> to, String clOrdId) {
+    return refuse(to, clOrdId, GatewayReject.EXCHANGE_BUSY, GatewayReject.EXCHANGE_BUSY.reason()
+        + " (" + (inFlight >= settings.maxInFlightPerSession()
+            ? inFlight + " requests of this session in flight, bound "
+                + settings.maxInFlightPerSession()
+            : nodeInFlight.get() + " requests of this gateway node in flight, bound "
+                + settings.maxInFlightPerNode()) + ")");
   }
 
   private Behavior<Command> onBookAnswered(BookAnswered a) {
     Pending p = a.pending();
     if (a.failure() != null) {
       if (System.nanoTime() < p.deadlineNanos()) {
-        // The book is failing over: the same request (same order id) again.
+        // The book is failing over or behind: the same request (same order id) again, waiting
+        // longer this time (GatewaySettings#attemptTimeout(int)).
         getContext().getSelf().tell(new Retry(p.next()));
         return this;
       }
+      done();
       return refuse(p.replyTo(), p.clOrdId(), GatewayReject.EXCHANGE_UNAVAILABLE,
           GatewayReject.EXCHANGE_UNAVAILABLE.reason() + " (" + p.attempt() + " attempts in "
               + settings.bookDeadline() + ")");
     }
+    done();
     return p.then() != null ? p.then().apply(a.response()) : answer(p, a.response());
+  }
+
+  /** A request sent by {@link #send} has its final answer (or failure). */
+  private void done() {
+    inFlight--;
+    nodeInFlight.decrementAndGet();
   }
 
   Behavior<Command> answer(Pending p, OrderBook.Response response) {

@@ -89,6 +89,9 @@ final class SessionOrders {
       return session.refuse(o.replyTo(), o.clOrdId(), GatewayReject.INVALID, "ClOrdID and "
           + "symbol are required");
     }
+    if (session.busy(false)) {
+      return session.refuseBusy(o.replyTo(), o.clOrdId());
+    }
     Known known = orders.get(o.clOrdId());
     if (known != null) {
       if (known.order() != null && !sameOrder(known.order(), o)) {
@@ -151,6 +154,9 @@ final class SessionOrders {
       c.replyTo().tell(done);
       return session;
     }
+    if (session.busy(true)) {
+      return session.refuseBusy(c.replyTo(), c.clOrdId());
+    }
     Known k = orders.get(c.origClOrdId());
     if (k == null) {
       if (!elsewhere(c.origClOrdId(), c.symbol())) {
@@ -183,6 +189,9 @@ final class SessionOrders {
     }
     if (killSwitch.engaged()) {
       return session.refuse(c.replyTo(), c.clOrdId(), GatewayReject.KILL_SWITCH, null);
+    }
+    if (session.busy(false)) {
+      return session.refuseBusy(c.replyTo(), c.clOrdId());
     }
     Known k = orders.get(c.origClOrdId());
     if (k == null) {

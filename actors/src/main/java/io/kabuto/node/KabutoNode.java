@@ -119,6 +119,7 @@ public final class KabutoNode {
               ConfigAudit.log(ConfigAudit.check(nc.config(), !nc.hasRole(NodeConfig.ROLE_STORAGE)), ctx.getLog());
 
               cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), SelfUp.class));
+              DownedMemberQuarantine.start(system);
               if (nc.seedNodes().isEmpty()) {
                 // Port 0: the address was unknown when the config was built.
                 cluster.manager().tell(Join.create(self));

@@ -128,8 +128,11 @@ final class ClusterOps {
       cmd.add("--add-opens");
       cmd.add(mod + "=ALL-UNNAMED");
     }
-    cmd.add("-XX:MaxGCPauseMillis=5");
-    cmd.add("-Xmx512m");
+    // Several node JVMs share few cores (five on two here): no JVM may take a core for its
+    // own housekeeping. The serial collector has no GC threads of its own and pauses a few ms
+    // on a heap this size; two JIT compiler threads (the least with tiered compilation) keep the
+    // warm-up of five JVMs from starving the nodes that are already serving.
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx512m", "-XX:CICompilerCount=2"));
     String extra = System.getenv("KABUTO_NODE_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));

@@ -22,9 +22,12 @@ import quickfix.SessionID;
  * session's {@link FixSessionLog} in the cluster ({@link StoreShipper}).
  *
  * <ul>
- *   <li><b>Sending never waits for the cluster</b>, unless {@code max-unreplicated} sent messages
- *       are unacknowledged: then it waits (up to {@code wait-for-cluster}). So a node that dies
- *       sent at most that many messages the cluster does not have.
+ *   <li><b>What is shipped.</b> With {@code message-store = cluster}, the sequence numbers only:
+ *       sending never waits, and the cluster lags by at most the shipper's interval and one
+ *       write. With {@code cluster-messages}, every sent message too, and sending waits (up to
+ *       {@code wait-for-cluster}) while {@code max-unreplicated} sent messages are
+ *       unacknowledged. Either way a node that dies sent at most that many messages beyond what
+ *       the cluster has.
  *   <li><b>On logon</b> (QuickFIX/J's RefreshOnLogon) the store compares itself with the
  *       cluster. If this node's copy is behind (another node served the session since), it
  *       takes the cluster's sequence numbers; if the node that served it last did not close the
@@ -51,11 +54,14 @@ final class ClusterMessageStore implements MessageStore {
   private final Object lock = new Object();
   /** Sent messages shipped and not yet acknowledged by the cluster. */
   private int unacked;
+  /** Ship sent messages (cluster-messages), not only the sequence numbers. */
+  private final boolean shipMessages;
 
   ClusterMessageStore(SessionID sid, MessageStore local, EntityRef<FixSessionLog.Command> entity,
       ActorRef<Object> shipper, FixSettings.ClusterStore settings,
-      org.apache.pekko.actor.typed.ActorSystem<?> system) {
+      org.apache.pekko.actor.typed.ActorSystem<?> system, boolean shipMessages) {
     this.sid = sid;
+    this.shipMessages = shipMessages;
     this.local = local;
     this.entity = entity;
     this.shipper = shipper;
@@ -74,6 +80,9 @@ final class ClusterMessageStore implements MessageStore {
   @Override
   public boolean set(int sequence, String message) throws IOException {
     boolean ok = local.set(sequence, message);
+    if (!shipMessages) {
+      return ok; // the sequence numbers go out with incrNextSenderMsgSeqNum
+    }
     awaitRoom();
     synchronized (lock) {
       unacked++;

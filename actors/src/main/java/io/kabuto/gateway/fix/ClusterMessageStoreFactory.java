@@ -14,13 +14,16 @@ import quickfix.MessageStoreFactory;
 import quickfix.SessionID;
 
 /**
- * {@code kabuto.gateway.fix.message-store = cluster}: each session's store is the node's file
- * store replicated to the session's {@link FixSessionLog} ({@link ClusterMessageStore}).
+ * {@code kabuto.gateway.fix.message-store = cluster} or {@code cluster-messages}: each session's
+ * store is the node's file store replicated to the session's {@link FixSessionLog} ({@link
+ * ClusterMessageStore}): its sequence numbers, and with {@code cluster-messages} its sent
+ * messages too.
  */
 final class ClusterMessageStoreFactory implements MessageStoreFactory {
   private final ActorSystem<?> system;
   private final MessageStoreFactory files;
   private final FixSettings.ClusterStore settings;
+  private final boolean shipMessages;
   private final List<ClusterMessageStore> stores = new CopyOnWriteArrayList<>();
 
   ClusterMessageStoreFactory(ActorSystem<?> system, MessageStoreFactory files,
@@ -28,6 +31,7 @@ final class ClusterMessageStoreFactory implements MessageStoreFactory {
     this.system = system;
     this.files = files;
     this.settings = settings.clusterStore();
+    this.shipMessages = settings.messageStore() == FixSettings.MessageStoreKind.CLUSTER_MESSAGES;
     FixSessionLog.init(system, settings);
   }
 
@@ -38,9 +42,11 @@ final class ClusterMessageStoreFactory implements MessageStoreFactory {
         .entityRefFor(FixSessionLog.KEY, FixSessionLog.entityId(sid));
     AtomicReference<ClusterMessageStore> store = new AtomicReference<>();
     ActorRef<Object> shipper = system.systemActorOf(
-        StoreShipper.create(entity, settings.askTimeout(), n -> store.get().acked(n)),
+        StoreShipper.create(entity, settings.askTimeout(), settings.shipInterval(),
+            n -> store.get().acked(n)),
         "fix-store-" + FixSessionLog.entityId(sid) + "-" + System.nanoTime(), Props.empty());
-    ClusterMessageStore s = new ClusterMessageStore(sid, local, entity, shipper, settings, system);
+    ClusterMessageStore s = new ClusterMessageStore(sid, local, entity, shipper, settings, system,
+        shipMessages);
     store.set(s);
     stores.add(s);
     return s;

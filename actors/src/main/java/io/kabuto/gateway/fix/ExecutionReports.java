@@ -55,9 +55,22 @@ final class ExecutionReports {
   private final ExecIds execIds = new ExecIds();
   /** Book order id -> the order. */
   private final Map<Long, OrderTrack> tracks = new ConcurrentHashMap<>();
+  /**
+   * One order's reports (its answer, its unsolicited executions, its status) are made under its
+   * stripe's lock, so its track is updated and its reports sent in one order; other orders, and
+   * every other session of the node, go on in parallel (one node-wide lock serialized them all).
+   */
+  private final Object[] locks = new Object[64];
 
   ExecutionReports(FixSessions sessions) {
     this.sessions = sessions;
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  private Object lock(long orderId) {
+    return locks[(int) (orderId ^ (orderId >>> 32)) & (locks.length - 1)];
   }
 
   /** Starts tracking a new order; false if it is already tracked (a resend). */
@@ -83,7 +96,14 @@ final class ExecutionReports {
    * @param clOrdId the request's ClOrdID
    * @param origClOrdId the replaced/cancelled order's ClOrdID (null for a new order)
    */
-  synchronized void answer(long orderId, String symbol, List<OrderBook.EventData> events,
+  void answer(long orderId, String symbol, List<OrderBook.EventData> events,
+      SessionID sid, String clOrdId, String origClOrdId) {
+    synchronized (lock(orderId)) {
+      answerLocked(orderId, symbol, events, sid, clOrdId, origClOrdId);
+    }
+  }
+
+  private void answerLocked(long orderId, String symbol, List<OrderBook.EventData> events,
       SessionID sid, String clOrdId, String origClOrdId) {
     for (OrderBook.EventData e : events) {
       if (!e.concerns(orderId)) {
@@ -141,7 +161,14 @@ final class ExecutionReports {
    *
    * @param status the book's status of an order this node does not track, or null
    */
-  synchronized void execution(int participant, ParticipantSession.Execution x,
+  void execution(int participant, ParticipantSession.Execution x,
+      OrderBook.OrderStatus status) {
+    synchronized (lock(x.orderId())) {
+      executionLocked(participant, x, status);
+    }
+  }
+
+  private void executionLocked(int participant, ParticipantSession.Execution x,
       OrderBook.OrderStatus status) {
     SessionID sid = sessions.loggedOnSession(participant);
     if (sid == null) {
@@ -270,7 +297,7 @@ final class ExecutionReports {
   void status(SessionID sid, OrderBook.OrderStatus st, String clOrdId, String symbol,
       String text) {
     double avg;
-    synchronized (this) {
+    synchronized (lock(st.orderId())) {
       OrderTrack t = tracks.get(st.orderId());
       if (t != null) {
         t.qty = st.qty();
@@ -323,7 +350,7 @@ final class ExecutionReports {
       int reason, String text) {
     OrderTrack t = tracks.get(OrderIds.of(participant, orig));
     char status;
-    synchronized (this) {
+    synchronized (lock(OrderIds.of(participant, orig))) {
       status = t == null ? OrdStatus.REJECTED : t.ordStatus();
     }
     OrderCancelReject ocr = new OrderCancelReject(

@@ -89,7 +89,7 @@ public final class FixAcceptor implements Application {
           + ": " + e);
     }
     MessageStoreFactory files = new FileStoreFactory(s);
-    this.clusterStores = settings.messageStore() == FixSettings.MessageStoreKind.CLUSTER
+    this.clusterStores = settings.messageStore() != FixSettings.MessageStoreKind.FILE
         ? new ClusterMessageStoreFactory(system, files, settings) : null;
     this.acceptor = new ThreadedSocketAcceptor(this, clusterStores != null ? clusterStores
         : files, s, new SLF4JLogFactory(s), new quickfix.fix44.MessageFactory());

@@ -20,7 +20,11 @@ public record FixSettings(boolean enabled, String hostname, int port, String tar
     Path storeDir, Duration maxLatency, Duration logoutTimeout, MessageStoreKind messageStore,
     ClusterStore clusterStore) {
 
-  public enum MessageStoreKind { CLUSTER, FILE }
+  /**
+   * CLUSTER: sequence numbers replicated, sent messages on this node only; CLUSTER_MESSAGES:
+   * sent messages replicated too; FILE: this node only.
+   */
+  public enum MessageStoreKind { CLUSTER, CLUSTER_MESSAGES, FILE }
 
   /**
    * {@code kabuto.gateway.fix.cluster-store}.
@@ -32,23 +36,27 @@ public record FixSettings(boolean enabled, String hostname, int port, String tar
    * @param askTimeout one request to the session's entity
    * @param resendWindow how many of the latest sent messages the cluster keeps for resends
    * @param snapshotEvery entity snapshot every N journal events
+   * @param shipInterval at most one write to the cluster per session this often: what changes
+   *     meanwhile goes in the next one
    */
   public record ClusterStore(int maxUnreplicated, Duration waitForCluster, Duration askTimeout,
-      int resendWindow, int snapshotEvery) {}
+      int resendWindow, int snapshotEvery, Duration shipInterval) {}
 
   public static FixSettings fromConfig(Config root) {
     Config c = root.getConfig("kabuto.gateway.fix");
     String kind = c.getString("message-store");
     MessageStoreKind k = switch (kind) {
       case "cluster" -> MessageStoreKind.CLUSTER;
+      case "cluster-messages" -> MessageStoreKind.CLUSTER_MESSAGES;
       case "file" -> MessageStoreKind.FILE;
       default -> throw new IllegalArgumentException("kabuto.gateway.fix.message-store = " + kind
-          + ": must be cluster or file");
+          + ": must be cluster, cluster-messages or file");
     };
     Config cs = c.getConfig("cluster-store");
     ClusterStore store = new ClusterStore(positive(cs, "max-unreplicated"),
         cs.getDuration("wait-for-cluster"), cs.getDuration("ask-timeout"),
-        positive(cs, "resend-window"), positive(cs, "snapshot-every"));
+        positive(cs, "resend-window"), positive(cs, "snapshot-every"),
+        cs.getDuration("ship-interval"));
     return new FixSettings(c.getBoolean("enabled"), c.getString("hostname"), port(root),
         c.getString("target-comp-id"), Path.of(c.getString("store-dir")).toAbsolutePath(),
         c.getDuration("max-latency"), c.getDuration("logout-timeout"), k, store);

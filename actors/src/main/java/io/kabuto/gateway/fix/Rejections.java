@@ -18,6 +18,7 @@ final class Rejections {
         case DUPLICATE_CLORDID -> OrdRejReason.DUPLICATE_ORDER;
         case UNKNOWN_CLORDID -> OrdRejReason.UNKNOWN_ORDER;
         case EXCHANGE_UNAVAILABLE -> OrdRejReason.EXCHANGE_CLOSED;
+        case EXCHANGE_BUSY -> OrdRejReason.EXCHANGE_CLOSED;
         default -> OrdRejReason.OTHER;
       };
       return new Rej(reason, f.code() + ": " + f.reason());

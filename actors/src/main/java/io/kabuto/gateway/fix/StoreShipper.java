@@ -11,8 +11,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * Ships one FIX session's sent messages and sequence numbers to its {@link FixSessionLog}, in
- * order, with one request in flight: what arrives meanwhile goes out in the next request, so
- * the batches grow with the load and the journal sees one write per batch. A request that is not
+ * order, with one request in flight and at most one every {@code interval}: what arrives
+ * meanwhile goes out in the next request, so the batches grow with the load and the journal sees
+ * a bounded number of small writes per session, not one per order. A request that is not
  * acknowledged in time is sent again (the entity's updates are idempotent).
  */
 final class StoreShipper {
@@ -34,12 +35,16 @@ final class StoreShipper {
 
   private record Answered(Object request, int messages, boolean ok) {}
 
+  /** The interval since the last request has passed. */
+  private enum Tick { INSTANCE }
+
   /**
    * @param acked told how many messages the cluster acknowledged, after each acknowledgement
    */
   static Behavior<Object> create(EntityRef<FixSessionLog.Command> entity, Duration askTimeout,
-      IntConsumer acked) {
-    return Behaviors.setup(ctx -> new Running(ctx, entity, askTimeout, acked).behavior());
+      Duration interval, IntConsumer acked) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Running(ctx, timers, entity, askTimeout, interval, acked).behavior()));
   }
 
   /** This node's name in {@link FixSessionLog.Append#node()}. */
@@ -49,6 +54,11 @@ final class StoreShipper {
 
   private static final class Running {
     private final ActorContext<Object> ctx;
+    private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Object> timers;
+    private final long intervalNanos;
+    /** When the last batch went out; the next waits until {@code intervalNanos} after it. */
+    private long lastSentNanos;
+    private boolean waiting;
     private final EntityRef<FixSessionLog.Command> entity;
     private final Duration askTimeout;
     private final IntConsumer acked;
@@ -60,9 +70,13 @@ final class StoreShipper {
     private boolean inFlight;
     private final String node;
 
-    Running(ActorContext<Object> ctx, EntityRef<FixSessionLog.Command> entity,
-        Duration askTimeout, IntConsumer acked) {
+    Running(ActorContext<Object> ctx,
+        org.apache.pekko.actor.typed.javadsl.TimerScheduler<Object> timers,
+        EntityRef<FixSessionLog.Command> entity, Duration askTimeout, Duration interval,
+        IntConsumer acked) {
       this.ctx = ctx;
+      this.timers = timers;
+      this.intervalNanos = interval.toNanos();
       this.entity = entity;
       this.askTimeout = askTimeout;
       this.acked = acked;
@@ -84,6 +98,8 @@ final class StoreShipper {
           reset = r;
         } else if (msg instanceof Close cl) {
           closes.add(cl);
+        } else if (msg == Tick.INSTANCE) {
+          waiting = false;
         } else if (msg instanceof Answered a) {
           inFlight = false;
           if (!a.ok()) {
@@ -108,6 +124,16 @@ final class StoreShipper {
         reset = null;
         send(r, 0);
       } else if (dirty && seqs != null) {
+        long wait = lastSentNanos + intervalNanos - System.nanoTime();
+        if (waiting) {
+          return;
+        }
+        if (wait > 0 && closes.isEmpty()) {
+          waiting = true;
+          timers.startSingleTimer(Tick.INSTANCE, Duration.ofNanos(wait));
+          return;
+        }
+        lastSentNanos = System.nanoTime();
         List<FixSessionLog.Sent> batch = pending;
         pending = new ArrayList<>();
         dirty = false;

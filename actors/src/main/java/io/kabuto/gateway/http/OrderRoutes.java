@@ -138,7 +138,16 @@ final class OrderRoutes extends GatewayRoutes {
     return onSuccess(reply.handle((r, e) -> r != null ? r
             : new ParticipantSession.Refused(null, GatewayReject.EXCHANGE_UNAVAILABLE,
                 GatewayReject.EXCHANGE_UNAVAILABLE.reason() + " (no answer in " + askTimeout + ")")),
-        r -> json(status(r), ReplyJson.reply(r)));
+        r -> busy(r)
+            // Busy is a refusal of this request only: the client may resend it at once, but a
+            // short pause helps the exchange catch up.
+            ? respondWithHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+                "Retry-After", "1"), () -> json(status(r), ReplyJson.reply(r)))
+            : json(status(r), ReplyJson.reply(r)));
+  }
+
+  private static boolean busy(ParticipantSession.Reply r) {
+    return r instanceof ParticipantSession.Refused f && f.code() == GatewayReject.EXCHANGE_BUSY;
   }
 
   static StatusCode status(ParticipantSession.Reply r) {
@@ -149,7 +158,7 @@ final class OrderRoutes extends GatewayRoutes {
         case DUPLICATE_CLORDID -> StatusCodes.CONFLICT;
         case QUANTITY_LIMIT, NOTIONAL_LIMIT, MARKET_HALTED -> StatusCodes.UNPROCESSABLE_ENTITY;
         case UNKNOWN_CLORDID -> StatusCodes.NOT_FOUND;
-        case EXCHANGE_UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+        case EXCHANGE_UNAVAILABLE, EXCHANGE_BUSY -> StatusCodes.SERVICE_UNAVAILABLE;
         case INVALID -> StatusCodes.BAD_REQUEST;
       };
     }

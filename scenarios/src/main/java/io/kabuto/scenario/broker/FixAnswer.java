@@ -298,7 +298,7 @@ final class FixAnswer {
         case DUPLICATE_CLORDID -> 409;
         case QUANTITY_LIMIT, NOTIONAL_LIMIT, MARKET_HALTED -> 422;
         case UNKNOWN_CLORDID -> 404;
-        case EXCHANGE_UNAVAILABLE -> 503;
+        case EXCHANGE_UNAVAILABLE, EXCHANGE_BUSY -> 503;
         case INVALID -> 400;
       };
     } else if (isBookCode(code)) {

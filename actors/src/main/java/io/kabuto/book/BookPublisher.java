@@ -36,7 +36,10 @@ final class BookPublisher {
     MarketDataRing ring = st.feed.ring();
     if (ring.lastSeq() < fromSeq) return;
     ActorRef<Topic.Command<MarketDataMessage>> t = topics.marketData(symbol);
-    for (MarketDataMessage m : ring.page(fromSeq, Integer.MAX_VALUE)) t.tell(Topic.publish(m));
+    for (MarketDataMessage m : ring.page(fromSeq, Integer.MAX_VALUE)) {
+      t.tell(Topic.publish(m));
+      if (m.kind() == MarketDataMessage.Kind.STATUS) topics.tradingStatus().tell(Topic.publish(m));
+    }
   }
 
   /**
@@ -70,6 +73,7 @@ final class BookPublisher {
   /** An unsequenced notice (a halt or resume: never persisted, so not in the sequence). */
   void notice(MarketDataMessage m) {
     topics.marketData(symbol).tell(Topic.publish(m));
+    topics.tradingStatus().tell(Topic.publish(m));
   }
 
   private void ownExecution(long seq, int index, long orderId, int participant, EventData e) {

@@ -56,6 +56,8 @@ public final class BookTopics implements Extension {
   private final Map<String, ActorRef<Topic.Command<MarketDataMessage>>> marketData = new ConcurrentHashMap<>();
   private final Map<Integer, ActorRef<Topic.Command<OwnExecution>>> executions = new ConcurrentHashMap<>();
 
+  private volatile ActorRef<Topic.Command<MarketDataMessage>> status;
+
   private BookTopics(ActorSystem<?> system) {
     this.system = system;
   }
@@ -68,6 +70,23 @@ public final class BookTopics implements Extension {
         Topic.create(MarketDataMessage.class, "md-" + s),
         // a symbol may hold characters an actor name may not
         "topic-md-" + java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8), Props.empty()));
+  }
+
+  /**
+   * The trading-session status of every book: the STATUS messages of all symbols' market data
+   * (phase changes, halt notices), a few a day. Gateways follow it to push TradingSessionStatus;
+   * subscribing to every symbol's market data for that sent them every trade and top of book.
+   */
+  public ActorRef<Topic.Command<MarketDataMessage>> tradingStatus() {
+    ActorRef<Topic.Command<MarketDataMessage>> t = status;
+    if (t != null) return t;
+    synchronized (this) {
+      if (status == null) {
+        status = system.systemActorOf(Topic.create(MarketDataMessage.class, "trading-status"),
+            "topic-trading-status", Props.empty());
+      }
+      return status;
+    }
   }
 
   /** The topic of the unsolicited executions of participant {@code participant}'s orders. */

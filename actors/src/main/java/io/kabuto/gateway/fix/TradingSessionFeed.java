@@ -23,9 +23,9 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  *   <li>halts and resumptions, market-wide and per symbol, from the halt flags in Distributed
  *       Data ({@link MarketHalts#HALTS}, the same source every node's {@code MarketGate} is fed
  *       from; subscribing here keeps the gateway independent of where the halt applier runs);
- *   <li>phase changes, from the {@code STATUS} messages on the market-data topics of the listed
- *       symbols: the books change phase together, so one status is pushed per new phase, not
- *       one per book.
+ *   <li>phase changes, from the {@code STATUS} messages of the listed symbols' books on the
+ *       trading-status topic ({@link BookTopics#tradingStatus}): the books change phase together,
+ *       so one status is pushed per new phase, not one per book.
  * </ul>
  */
 final class TradingSessionFeed {
@@ -48,10 +48,8 @@ final class TradingSessionFeed {
                   : Ignore.INSTANCE);
       replicator.tell(new Replicator.Subscribe<>(MarketHalts.HALTS, changes));
       ActorRef<MarketDataMessage> md = ctx.messageAdapter(MarketDataMessage.class, m -> m);
-      BookTopics topics = BookTopics.get(ctx.getSystem());
-      for (String symbol : listedSymbols) {
-        topics.marketData(symbol).tell(Topic.subscribe(md));
-      }
+      // The status topic only: the symbols' market-data topics carry every trade and top of book.
+      BookTopics.get(ctx.getSystem()).tradingStatus().tell(Topic.subscribe(md));
       Map<String, Boolean> halted = new HashMap<>();
       Phase[] phase = {null};
       return Behaviors.receiveMessage(msg -> {
@@ -66,6 +64,7 @@ final class TradingSessionFeed {
           statuses.haltsInForce(h.table());
         } else if (msg instanceof MarketDataMessage m
             && m.kind() == MarketDataMessage.Kind.STATUS && m.phase() != null
+            && listedSymbols.contains(m.symbol())
             && !Objects.equals(m.phase(), phase[0])) {
           phase[0] = m.phase();
           statuses.phase(m.phase(), m.symbol());

@@ -247,6 +247,12 @@ final class LoadSession {
     System.err.println(name + ": disconnected: " + why);
   }
 
+  private void countBusy(FixReader m) {
+    if (m.text != null && m.text.startsWith("EXCHANGE_BUSY")) {
+      stats.busy++;
+    }
+  }
+
   private synchronized void onMessage(FixReader m, long now) throws IOException {
     switch (m.msgType) {
       case "8" -> onExecutionReport(m, now);
@@ -254,6 +260,7 @@ final class LoadSession {
         // OrderCancelReject: too late (filled) or unknown (gone) is the race the mix causes
         if (answered(m.clOrdNum, m.clOrdKind, now) && m.cxlRejReason != 0 && m.cxlRejReason != 1) {
           stats.rejects++;
+          countBusy(m);
           stats.error(name + ": cancel rejected (102=" + m.cxlRejReason + "): " + m.text);
         } else if (m.clOrdKind == 'X') {
           stats.cancelsTooLate++;
@@ -311,6 +318,7 @@ final class LoadSession {
         case '8' -> {
           if (first) {
             stats.rejects++;
+            countBusy(m);
             stats.error(name + ": order rejected (103=" + m.ordRejReason + "): " + m.text);
           }
         }

@@ -63,7 +63,16 @@ public final class OrdersBench {
     }
   }
 
-  public record Result(int startRate, List<Step> steps) {
+  /**
+   * The overload step: {@code rate} (twice the last rate that held) for one step, then {@code
+   * recoveryRate} again in windows until one holds. {@code recoveredSeconds}: from the end of the
+   * overload to the start of the first window that held; negative if none did within the limit.
+   */
+  public record Overload(int rate, Step step, int recoveryRate, List<Step> windows,
+      double recoveredSeconds) {}
+
+  /** {@code downed}: nodes whose process exited, or that a live node saw Down or Removed. */
+  public record Result(int startRate, List<Step> steps, Overload overload, List<String> downed) {
     public int sustained() {
       int best = 0;
       for (Step s : steps) {
@@ -87,8 +96,12 @@ public final class OrdersBench {
     public String lastLine() {
       String l = rateLabel();
       StepStats f = first().stats();
-      return String.format(Locale.ROOT, "orders: sustained=%d p50@%s=%.2f p99@%s=%.2f errors=%d",
-          sustained(), l, f.percentileMillis(50), l, f.percentileMillis(99), f.errors());
+      String recovered = overload == null ? "n/a" : overload.recoveredSeconds() < 0 ? "never"
+          : String.format(Locale.ROOT, "%.1f", overload.recoveredSeconds());
+      return String.format(Locale.ROOT,
+          "orders: sustained=%d p50@%s=%.2f p99@%s=%.2f errors=%d downed=%d recovered=%s",
+          sustained(), l, f.percentileMillis(50), l, f.percentileMillis(99), f.errors(),
+          downed.size(), recovered);
     }
   }
 
@@ -98,6 +111,10 @@ public final class OrdersBench {
   private volatile LocalCluster cluster;
   private final List<ClientProcess> clients = new ArrayList<>();
   private Path runDir;
+  /** Nodes seen not running after any step. */
+  private final java.util.Set<String> everDead = new java.util.TreeSet<>();
+  /** How long the recovery windows after the overload go on at most. */
+  private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
 
   private OrdersBench(Options o, PrintStream out) {
     this.o = o;
@@ -271,8 +288,77 @@ public final class OrdersBench {
         break;
       }
     }
-    summary(steps);
-    return new Result(o.startRate(), steps);
+    Overload overload = overload(steps);
+    summary(steps, overload);
+    List<String> downed = downed();
+    if (!downed.isEmpty()) {
+      p.say("nodes downed or exited during the run: %s", String.join(", ", downed));
+    }
+    return new Result(o.startRate(), steps, overload, downed);
+  }
+
+  /**
+   * Twice the last rate that held (the start rate if none did) for one step: the exchange must
+   * refuse what it cannot take (EXCHANGE_BUSY) and slow down, never down a node. Then the rate
+   * that held again, in short windows, until one holds: how long the exchange takes to be itself
+   * again once the surge is over.
+   */
+  private Overload overload(List<Step> steps) throws InterruptedException {
+    int held = new Result(o.startRate(), steps, null, List.of()).sustained();
+    int base = held > 0 ? held : o.startRate();
+    int rate = 2 * base;
+    p.say("overload: %,d orders/s (twice %s) for %d s", rate,
+        held > 0 ? "the last rate that held" : "the start rate; no step held", o.perStep().toSeconds());
+    Step over = step(900, rate, o.perStep().toMillis());
+    report(over);
+    long window = Math.max(2_000, o.perStep().toMillis() / 4);
+    long limitNanos = System.nanoTime() + RECOVERY_LIMIT.toNanos();
+    long overNanos = System.nanoTime();
+    List<Step> windows = new ArrayList<>();
+    double recovered = -1;
+    int id = 901;
+    while (System.nanoTime() < limitNanos) {
+      double at = (System.nanoTime() - overNanos) / 1e9;
+      Step w = step(id++, base, window);
+      windows.add(w);
+      p.say("  recovery window at +%.1f s: %,d/s offered, p99 %.1f ms, %d errors -> %s", at, base,
+          w.stats().percentileMillis(99), w.stats().errors(), w.held() ? "HELD" : w.why());
+      if (w.held()) {
+        recovered = at;
+        break;
+      }
+    }
+    if (recovered < 0) {
+      p.say("  no window at %,d/s held within %d s of the overload", base,
+          RECOVERY_LIMIT.toSeconds());
+    }
+    return new Overload(rate, over, base, windows, recovered);
+  }
+
+  /** Nodes whose process is gone, or that a running node's /health shows Down or removed. */
+  private List<String> downed() {
+    java.util.Set<String> out = new java.util.TreeSet<>(everDead);
+    LocalCluster c = cluster;
+    for (var n : c.nodes()) {
+      if (!c.processState(n.name()).equals("running")) {
+        out.add(n.name());
+        continue;
+      }
+      c.health(n.name(), Duration.ofSeconds(3)).ifPresent(h -> {
+        java.util.Set<String> up = new java.util.HashSet<>();
+        for (var m : h.path("members")) {
+          if (m.path("status").asText().equals("Up")) {
+            up.add(m.path("address").asText());
+          }
+        }
+        for (var other : c.nodes()) {
+          if (!up.contains("pekko://kabuto@" + other.hostPort())) {
+            out.add(other.name());
+          }
+        }
+      });
+    }
+    return new ArrayList<>(out);
   }
 
   private Step step(int id, int rate, long millis) throws InterruptedException {
@@ -303,6 +389,7 @@ public final class OrdersBench {
     for (var n : c.nodes()) {
       String st = c.processState(n.name());
       if (!st.equals("running")) {
+        everDead.add(n.name());
         dead.add(n.name() + " " + st + " (log " + c.logFile(n.name()) + ")");
       }
     }
@@ -338,20 +425,32 @@ public final class OrdersBench {
             + "worst %.1f ms behind schedule)", s.percentileMillis(50), s.percentileMillis(90),
         s.percentileMillis(99), s.percentileMillis(99.9), s.latency.getMaxValue() / 1000.0,
         s.maxBehindMicros / 1000.0);
-    p.say("  errors %d (rejects %d, session rejects %d, timeouts %d, disconnects %d) -> %s",
-        s.errors(), s.rejects, s.sessionRejects, s.timeouts, s.disconnects,
+    p.say("  errors %d (rejects %d of which EXCHANGE_BUSY %d, session rejects %d, timeouts %d, "
+            + "disconnects %d) -> %s", s.errors(), s.rejects, s.busy, s.sessionRejects, s.timeouts,
+        s.disconnects,
         st.held() ? "HELD" : "NOT HELD: " + st.why());
     for (String e : s.errorSamples) {
       p.say("    e.g. %s", e.replace('_', ' '));
     }
   }
 
-  private void summary(List<Step> steps) {
+  private void summary(List<Step> steps, Overload overload) {
     p.say("summary (offered/s -> achieved/s, p50/p99 ms, errors):");
     for (Step s : steps) {
-      p.say("  %,7d -> %,9.0f  %7.2f %8.2f  %d  %s", s.rate(), s.achieved(), s.stats().percentileMillis(50),
-          s.stats().percentileMillis(99), s.stats().errors(), s.held() ? "held" : s.why());
+      line("", s);
     }
+    line("overload ", overload.step());
+    p.say("  of which refused EXCHANGE_BUSY in the overload: %,d", overload.step().stats().busy);
+    p.say("  recovered: %s", overload.recoveredSeconds() < 0 ? "never, within "
+        + RECOVERY_LIMIT.toSeconds() + " s" : String.format(Locale.ROOT,
+            "%.1f s after the overload (%,d/s held again)", overload.recoveredSeconds(),
+            overload.recoveryRate()));
+  }
+
+  private void line(String what, Step s) {
+    p.say("  %s%,7d -> %,9.0f  %7.2f %8.2f  %d  %s", what, s.rate(), s.achieved(),
+        s.stats().percentileMillis(50), s.stats().percentileMillis(99), s.stats().errors(),
+        s.held() ? "held" : s.why());
   }
 
   // -------------------------------------------------------------- cpu per process

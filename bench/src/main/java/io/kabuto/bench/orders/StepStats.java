@@ -34,6 +34,8 @@ final class StepStats {
   long cancels;
   long cancelsTooLate;
   long rejects;
+  /** Of the rejects, those refused EXCHANGE_BUSY (overload refused at the gateway). */
+  long busy;
   long sessionRejects;
   long timeouts;
   long disconnects;
@@ -61,6 +63,7 @@ final class StepStats {
     cancels += o.cancels;
     cancelsTooLate += o.cancelsTooLate;
     rejects += o.rejects;
+    busy += o.busy;
     sessionRejects += o.sessionRejects;
     timeouts += o.timeouts;
     disconnects += o.disconnects;
@@ -95,6 +98,7 @@ final class StepStats {
     f.put("cancels", cancels);
     f.put("cancelsTooLate", cancelsTooLate);
     f.put("rejects", rejects);
+    f.put("busy", busy);
     f.put("sessionRejects", sessionRejects);
     f.put("timeouts", timeouts);
     f.put("disconnects", disconnects);
@@ -123,6 +127,7 @@ final class StepStats {
         case "cancels" -> s.cancels = Long.parseLong(v);
         case "cancelsTooLate" -> s.cancelsTooLate = Long.parseLong(v);
         case "rejects" -> s.rejects = Long.parseLong(v);
+        case "busy" -> s.busy = Long.parseLong(v);
         case "sessionRejects" -> s.sessionRejects = Long.parseLong(v);
         case "timeouts" -> s.timeouts = Long.parseLong(v);
         case "disconnects" -> s.disconnects = Long.parseLong(v);

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OrdersBenchTest {
 
   private static final Pattern LAST = Pattern.compile(
-      "orders: sustained=(\\d+) p50@100=(\\d+\\.\\d{2}) p99@100=(\\d+\\.\\d{2}) errors=(\\d+)");
+      "orders: sustained=(\\d+) p50@100=(\\d+\\.\\d{2}) p99@100=(\\d+\\.\\d{2}) errors=(\\d+)"
+          + " downed=(\\d+) recovered=(\\d+\\.\\d|never)");
 
   @Test
   @Timeout(300)
@@ -59,6 +60,10 @@ class OrdersBenchTest {
     int sustained = Integer.parseInt(m.group(1));
     assertTrue(sustained == 0 || sustained == 100 || sustained == 200, "sustained is a step: " + sustained);
     assertFalse(r.steps().isEmpty());
+    assertEquals("0", m.group(5), "no node downed at 100-400 orders/s: " + r.downed());
+    assertEquals(2 * Math.max(100, sustained), r.overload().rate(),
+        "the overload offers twice the last rate that held");
+    assertFalse(r.overload().windows().isEmpty(), "recovery windows follow the overload");
 
     for (int p : three.ports) {
       assertTrue(free(p), "port " + p + " released: the cluster was torn down");

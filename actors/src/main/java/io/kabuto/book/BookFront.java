@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -86,6 +87,8 @@ final class BookFront extends AbstractBehavior<Object> {
   private final String symbol;
   private final BookSettings settings;
   private final int maxQueued;
+  /** How long the answers to an OrderBatch are waited for: the gateway's longest attempt. */
+  private final Duration batchAnswerTimeout;
   private final ArrayDeque<Command> queue = new ArrayDeque<>();
   private ActorRef<Command> book;
   private int incarnation;
@@ -109,6 +112,9 @@ final class BookFront extends AbstractBehavior<Object> {
     this.symbol = symbol;
     this.settings = settings;
     this.maxQueued = ctx.getSystem().settings().config().getInt("pekko.persistence.typed.stash-capacity");
+    var gw = ctx.getSystem().settings().config();
+    this.batchAnswerTimeout = gw.hasPath("kabuto.gateway.max-attempt-timeout")
+        ? gw.getDuration("kabuto.gateway.max-attempt-timeout") : Duration.ofSeconds(4);
     // Another incarnation's writes show up here first (see onFeed). Part of fencing: with
     // kabuto.storage.fencing = off (incident replay) incarnations ignore each other entirely.
     var config = ctx.getSystem().settings().config();
@@ -131,6 +137,9 @@ final class BookFront extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onCommand(Command c) {
+    if (c instanceof OrderBook.OrderBatch b) {
+      return onOrderBatch(b);
+    }
     if (c instanceof Batch) {
       getContext().getLog().warn("order book {}: dropped a Batch sent to the entity from outside", symbol);
       return this;
@@ -146,6 +155,34 @@ final class BookFront extends AbstractBehavior<Object> {
     dropping = false;
     queue.addLast(c);
     drain();
+    return this;
+  }
+
+  /**
+   * A gateway node's orders, cancels and replaces in one message: each goes through this front
+   * as if sent alone (queue, batched journal write, idempotency), answered to a local reply ref
+   * of its own, and the answers go back to the gateway together once all are in, or the
+   * gateway's longest attempt has passed (a command still unanswered then is null: the gateway
+   * resends it). Per-command refs, not answers matched by order: a lost write leaves holes that
+   * a later write's answers must not fill.
+   */
+  private Behavior<Object> onOrderBatch(OrderBook.OrderBatch b) {
+    int n = b.commands().size();
+    @SuppressWarnings("unchecked")
+    CompletableFuture<OrderBook.Response>[] answers = new CompletableFuture[n];
+    ActorRef<Command> self = getContext().getSelf().narrow();
+    for (int i = 0; i < n; i++) {
+      Command c = b.commands().get(i);
+      answers[i] = io.kabuto.persistence.node.Asks.ask(self,
+          r -> OrderBook.withReplyTo(c, r), batchAnswerTimeout, getContext().getSystem());
+    }
+    CompletableFuture.allOf(answers).whenComplete((v, e) -> {
+      List<OrderBook.Response> out = new ArrayList<>(n);
+      for (CompletableFuture<OrderBook.Response> a : answers) {
+        out.add(a.isCompletedExceptionally() ? null : a.getNow(null));
+      }
+      b.replyTo().tell(new OrderBook.BatchAnswer(b.id(), out));
+    });
     return this;
   }
 

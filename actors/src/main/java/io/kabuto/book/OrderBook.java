@@ -88,7 +88,7 @@ public final class OrderBook
   /** Messages an order book accepts. */
   public sealed interface Command extends CborSerializable
       permits PlaceOrder, CancelOrder, ModifyOrder, SetPhase, Clock, GetDepth, GetOrder, MarketHalt,
-      CancelAllOf, BustTrade, GetMarketData, Batch, CatchUp {}
+      CancelAllOf, BustTrade, GetMarketData, Batch, CatchUp, OrderBatch {}
 
   /** True for the commands that may change the book, i.e. that write to the journal. */
   static boolean writes(Command c) {
@@ -109,6 +109,49 @@ public final class OrderBook
         if (!writes(c)) throw new IllegalArgumentException("a batch carries only writes, not " + c);
       }
     }
+  }
+
+  /**
+   * Orders, cancels and replaces of one gateway node for this book, sent as one message and
+   * answered with one {@link BatchAnswer} (the gateway's {@code BookLink}): the order path's
+   * remote messages are per batch, not per order. Each command is carried out as if sent alone,
+   * in order (its {@code replyTo} is ignored); {@code answers} holds each one's answer at the
+   * same index.
+   */
+  public record OrderBatch(long id, List<Command> commands, ActorRef<BatchAnswer> replyTo)
+      implements Command {
+    public OrderBatch {
+      commands = List.copyOf(commands);
+      for (Command c : commands) {
+        if (!(c instanceof PlaceOrder || c instanceof CancelOrder || c instanceof ModifyOrder)) {
+          throw new IllegalArgumentException("an order batch carries orders, cancels and "
+              + "replaces, not " + c.getClass().getSimpleName());
+        }
+      }
+    }
+  }
+
+  /**
+   * The answers to {@link OrderBatch} {@code id}, in command order; null where a command got no
+   * answer in time (its write was lost or the book is failing over): resend it, its ids make
+   * that safe.
+   */
+  public record BatchAnswer(long id, List<Response> answers) implements CborSerializable {}
+
+  /** {@code c} (an order, cancel or replace) answered to {@code replyTo} instead. */
+  public static Command withReplyTo(Command c, ActorRef<Response> replyTo) {
+    if (c instanceof PlaceOrder p) {
+      return new PlaceOrder(p.orderId(), p.participant(), p.side(), p.type(), p.tif(), p.price(),
+          p.qty(), p.stp(), p.time(), replyTo);
+    }
+    if (c instanceof CancelOrder x) {
+      return new CancelOrder(x.orderId(), x.participant(), x.time(), replyTo);
+    }
+    if (c instanceof ModifyOrder m) {
+      return new ModifyOrder(m.orderId(), m.participant(), m.newPrice(), m.newQty(), m.time(),
+          replyTo);
+    }
+    throw new IllegalArgumentException("not an order, cancel or replace: " + c);
   }
 
   /**

@@ -34,6 +34,8 @@ public final class Gateway implements Extension {
   private final ActorSystem<?> system;
   private final GatewaySettings settings;
   private final ActorRef<ShardingEnvelope<OrderBook.Command>> books;
+  /** The node's batched link to the books, shared by its sessions. */
+  private final ActorRef<BookLink.Command> link;
   private final Map<String, ActorRef<ParticipantSession.Command>> sessions =
       new ConcurrentHashMap<>();
   private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
@@ -45,6 +47,7 @@ public final class Gateway implements Extension {
     this.system = system;
     this.settings = GatewaySettings.fromConfig(system.settings().config());
     this.books = io.kabuto.book.LegacyPrimaries.route(system, OrderBook.init(system));
+    this.link = system.systemActorOf(BookLink.create(books), "book-link", Props.empty());
   }
 
   public GatewaySettings settings() {
@@ -75,7 +78,7 @@ public final class Gateway implements Extension {
   /** This node's session of the participant (created on first use). */
   public ActorRef<ParticipantSession.Command> session(Participant p) {
     return sessions.computeIfAbsent(p.name(), n -> system.systemActorOf(
-        ParticipantSession.create(p, settings, books, rate(p), inFlight), "participant-" + p.id(),
+        ParticipantSession.create(p, settings, books, rate(p), inFlight, link), "participant-" + p.id(),
         Props.empty()));
   }
 

@@ -124,6 +124,8 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
 
   record Retry(Pending pending) implements Command {}
 
+  record LinkAnswered(BookLink.Answered answered) implements Command {}
+
   record ExecutionArrived(BookTopics.OwnExecution execution) implements Command {}
 
   /** {@code engaged}: this participant's entry; null when unchanged or unreadable. */
@@ -193,8 +195,9 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
 
   public static Behavior<Command> create(Participant participant, GatewaySettings settings,
       ActorRef<ShardingEnvelope<OrderBook.Command>> books) {
-    return create(participant, settings, books, newRate(participant),
-        new java.util.concurrent.atomic.AtomicInteger());
+    return Behaviors.setup(ctx -> create(participant, settings, books, newRate(participant),
+        new java.util.concurrent.atomic.AtomicInteger(),
+        ctx.spawn(BookLink.create(books), "book-link")));
   }
 
   /**
@@ -203,10 +206,10 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
    */
   static Behavior<Command> create(Participant participant, GatewaySettings settings,
       ActorRef<ShardingEnvelope<OrderBook.Command>> books, TokenBucket rate,
-      java.util.concurrent.atomic.AtomicInteger nodeInFlight) {
+      java.util.concurrent.atomic.AtomicInteger nodeInFlight, ActorRef<BookLink.Command> link) {
     return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> {
       ParticipantSession s = new ParticipantSession(ctx, participant, settings, books, rate,
-          nodeInFlight);
+          nodeInFlight, link);
       return s.loading(stash);
     }));
   }
@@ -231,13 +234,22 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   private int inFlight;
   /** The same for every session of this gateway node. */
   private final java.util.concurrent.atomic.AtomicInteger nodeInFlight;
+  /** Orders, cancels and replaces go to the books through the node's link, in batches. */
+  private final ActorRef<BookLink.Command> link;
+  private final ActorRef<BookLink.Answered> linkAnswers;
+  /** Requests sent through the link, by token, until answered or failed. */
+  private final java.util.Map<Long, Pending> viaLink = new java.util.HashMap<>();
+  private long tokens;
 
   private ParticipantSession(ActorContext<Command> ctx, Participant participant,
       GatewaySettings settings, ActorRef<ShardingEnvelope<OrderBook.Command>> books,
-      TokenBucket rate, java.util.concurrent.atomic.AtomicInteger nodeInFlight) {
+      TokenBucket rate, java.util.concurrent.atomic.AtomicInteger nodeInFlight,
+      ActorRef<BookLink.Command> link) {
     super(ctx);
     this.participant = participant;
     this.nodeInFlight = nodeInFlight;
+    this.link = link;
+    this.linkAnswers = ctx.messageAdapter(BookLink.Answered.class, LinkAnswered::new);
     this.settings = settings;
     this.books = books;
     Set<String> listed =
@@ -284,6 +296,7 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
         .onMessage(Disconnected.class, d -> same(() -> killSwitch.onDisconnected(d)))
         .onMessage(BookAnswered.class, this::onBookAnswered)
         .onMessage(Retry.class, r -> send(r.pending()))
+        .onMessage(LinkAnswered.class, this::onLinkAnswered)
         .onMessage(ExecutionArrived.class, this::onExecution)
         .onMessage(Subscribe.class, s -> {
           if (subscribers.add(s.subscriber())) {
@@ -330,11 +343,31 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
       inFlight++;
       nodeInFlight.incrementAndGet();
     }
+    OrderBook.Command batchable = p.command().apply(null);
+    if (batchable instanceof OrderBook.PlaceOrder || batchable instanceof OrderBook.CancelOrder
+        || batchable instanceof OrderBook.ModifyOrder) {
+      long token = ++tokens;
+      viaLink.put(token, p);
+      link.tell(new BookLink.Submit(p.symbol(), batchable, settings.attemptTimeout(p.attempt()),
+          token, linkAnswers));
+      return this;
+    }
     io.kabuto.persistence.node.Asks.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response, Command>askSelf(
         getContext(), books, r -> new ShardingEnvelope<>(p.symbol(), p.command().apply(r)),
         settings.attemptTimeout(p.attempt()),
         (response, failure) -> new BookAnswered(p, response, failure));
     return this;
+  }
+
+  private Behavior<Command> onLinkAnswered(LinkAnswered a) {
+    Pending p = viaLink.remove(a.answered().token());
+    if (p == null) {
+      return this;
+    }
+    OrderBook.Response r = a.answered().response();
+    return onBookAnswered(new BookAnswered(p, r, r == null
+        ? new java.util.concurrent.TimeoutException("no answer from " + p.symbol()
+            + "'s book within " + settings.attemptTimeout(p.attempt())) : null));
   }
 
   /**

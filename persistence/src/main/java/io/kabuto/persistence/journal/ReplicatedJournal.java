@@ -74,12 +74,16 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   private final StorageSettings settings;
   private final Serialization serialization;
   private final Map<String, Incarnation> incarnations = new ConcurrentHashMap<>();
+  /** Every write of this node's persistent actors goes through it, in rounds. */
+  private final AppendCoalescer coalescer;
 
   public ReplicatedJournal() {
     this.system = Adapter.toTyped(context().system());
     this.replicas = StorageReplicas.get(system);
     this.settings = replicas.settings();
     this.serialization = SerializationExtension.get(context().system());
+    this.coalescer = new AppendCoalescer(system, () -> replicas.await(settings.quorum()),
+        settings.quorum(), settings.requestTimeout(), 2);
   }
 
   // ---------------------------------------------------------------- write
@@ -135,11 +139,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
       return CompletableFuture.failedFuture(fenced(pid, inc));
     }
     int q = settings.quorum();
-    return replicas.await(q).thenCompose(refs -> QuorumCall.<StorageNode.Command, AppendReply>call(
-        refs, r -> new StorageNode.Append(pid, inc.epoch, entries, 0, false, r),
-        settings.requestTimeout(), system,
-        answers -> count(answers, Outcome.OK) >= q
-            || answers.stream().anyMatch(a -> a.outcome() == Outcome.FENCED)))
+    return coalescer.append(pid, inc.epoch, entries)
         .thenApply(answers -> {
           for (AppendReply a : answers) {
             if (a.outcome() == Outcome.FENCED) {

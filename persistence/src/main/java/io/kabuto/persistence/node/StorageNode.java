@@ -93,6 +93,15 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
   public record Append(String pid, long epoch, List<Entry> entries, long mirrorGeneration,
       boolean endsLog, ActorRef<AppendReply> replyTo) implements Command {}
 
+  /**
+   * Appends of several persistence ids from one writer node in one message (its journal's
+   * coalescer: every book of a node writes through it), answered with one {@link
+   * StorageProtocol.AppendBatchReply} holding each append's reply at its index. Each append is
+   * carried out exactly as if it came alone; their {@code replyTo}s are unused.
+   */
+  public record AppendBatch(List<Append> appends,
+      ActorRef<StorageProtocol.AppendBatchReply> replyTo) implements Command {}
+
   public record Read(String pid, long fromSeqNr, long toSeqNr, long max,
       ActorRef<ReadReply> replyTo) implements Command {}
 
@@ -199,6 +208,7 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
         .onMessage(Command.class, c -> hung, c -> this) // a hung node answers nothing
         .onMessage(Promise.class, this::onPromise)
         .onMessage(Append.class, this::onAppend)
+        .onMessage(AppendBatch.class, this::onAppendBatch)
         .onMessage(Read.class, this::onRead)
         .onMessage(DeleteTo.class, this::onDeleteTo)
         .onMessage(SaveSnapshot.class, this::onSaveSnapshot)
@@ -265,17 +275,33 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
   }
 
   private Behavior<Command> onAppend(Append a) {
+    reply(append(a), a.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onAppendBatch(AppendBatch b) {
+    List<CompletableFuture<AppendReply>> replies = new ArrayList<>(b.appends().size());
+    for (Append a : b.appends()) {
+      replies.add(append(a).toCompletableFuture().exceptionally(e -> new AppendReply(
+          settings.replicaId(), a.pid(), Outcome.FAILED, a.epoch(), 0, 0, errorText(e))));
+    }
+    reply(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(v ->
+        new StorageProtocol.AppendBatchReply(settings.replicaId(),
+            replies.stream().map(CompletableFuture::join).toList())), b.replyTo());
+    return this;
+  }
+
+  /** Carries out one append; its reply, once the write is durable (or refused). */
+  private CompletionStage<AppendReply> append(Append a) {
     String refusal = legacyRefusal(a.mirrorGeneration());
     if (refusal != null) {
-      a.replyTo().tell(new AppendReply(settings.replicaId(), a.pid(), outcomeOf(refusal),
+      return done(new AppendReply(settings.replicaId(), a.pid(), outcomeOf(refusal),
           a.epoch(), 0, 0, refusal));
-      return this;
     }
     if (!settings.fencing() && a.mirrorGeneration() == 0) {
       // Incident replay only (kabuto.storage.fencing = off): every append is taken as if it came
       // from the newest incarnation, so two writers interleave, as at FXTF in 2014.
-      reply(CompletableFuture.supplyAsync(() -> unfencedAppend(a), io), a.replyTo());
-      return this;
+      return CompletableFuture.supplyAsync(() -> unfencedAppend(a), io);
     }
     List<NewEntry> entries = new ArrayList<>(a.entries().size());
     for (Entry e : a.entries()) {
@@ -303,8 +329,7 @@ public final class StorageNode extends AbstractBehavior<StorageNode.Command> {
                       "this primary was taken over by its backup: the write is not acknowledged")
                   : reply));
     }
-    reply(local, a.replyTo());
-    return this;
+    return local;
   }
 
   private AppendReply unfencedAppend(Append a) {

@@ -84,6 +84,10 @@ public final class StorageProtocol {
       String replicaId, String pid, Outcome outcome, long epoch, long promisedEpoch,
       long highestSeqNr, String error) implements CborSerializable {}
 
+  /** The replies to a {@link StorageNode.AppendBatch}, at its appends' indexes. */
+  public record AppendBatchReply(String replicaId, List<AppendReply> replies)
+      implements CborSerializable {}
+
   public record ReadReply(
       String replicaId, String pid, Outcome outcome, List<Entry> entries, long highestSeqNr,
       long deletedTo, String error) implements CborSerializable {}

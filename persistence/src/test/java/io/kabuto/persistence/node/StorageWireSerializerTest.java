@@ -55,6 +55,27 @@ class StorageWireSerializerTest {
   }
 
   @Test
+  void appendBatchesAndTheirRepliesComeBackEqual() {
+    TestProbe<StorageProtocol.AppendBatchReply> probe = testKit.createTestProbe();
+    Random r = new Random(5);
+    List<StorageNode.Append> appends = new ArrayList<>();
+    List<AppendReply> replies = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      byte[] payload = new byte[r.nextInt(500)];
+      r.nextBytes(payload);
+      appends.add(new StorageNode.Append("OrderBook|" + i, 1 + r.nextInt(4),
+          List.of(new Entry(1 + i, 0, payload), new Entry(2 + i, 0, new byte[0])), 0, false,
+          null));
+      replies.add(new AppendReply("node-2", "OrderBook|" + i,
+          Outcome.values()[r.nextInt(Outcome.values().length)], 3, 3, i, i % 4 == 0 ? "x" : null));
+    }
+    StorageNode.AppendBatch batch = new StorageNode.AppendBatch(appends, probe.getRef());
+    assertEquals(batch, roundTrip(batch));
+    StorageProtocol.AppendBatchReply reply = new StorageProtocol.AppendBatchReply("node-2", replies);
+    assertEquals(reply, roundTrip(reply));
+  }
+
+  @Test
   void repliesComeBackEqual() {
     for (Outcome o : Outcome.values()) {
       AppendReply reply = new AppendReply("node-1", "OrderBook|7203", o, 4, 5, 1234,

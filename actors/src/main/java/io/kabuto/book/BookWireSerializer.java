@@ -32,7 +32,9 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * owners and its market data. These are several messages per order; in Jackson CBOR (field
  * names, reflection, the reply-to ref parsed as a string every time) they took a third of every
  * node's CPU. A gateway node's orders for one book travel together ({@link
- * OrderBook.OrderBatch}, {@link OrderBook.BatchAnswer}). Enum constants go by ordinal, as in the journal ({@link EventData}): the core
+ * OrderBook.OrderBatch}, {@link OrderBook.BatchAnswer}). The journal's {@link OrderBook.Applied}
+ * events are written in this form too (journals written before, in Jackson CBOR, still replay:
+ * each stored event names its serializer). Enum constants go by ordinal, as in the journal ({@link EventData}): the core
  * enums' order is part of both formats. Everything else of the book stays Jackson CBOR.
  */
 public final class BookWireSerializer extends SerializerWithStringManifest {
@@ -45,6 +47,8 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
   private static final String MARKET_DATA = "D1";
   private static final String ORDER_BATCH = "B1";
   private static final String BATCH_ANSWER = "Q1";
+  /** The journal's book event: one per command, a whole write's worth per journal write. */
+  private static final String APPLIED = "E1";
 
   private static final EventType[] EVENT_TYPES = EventType.values();
   private static final Side[] SIDES = Side.values();
@@ -87,6 +91,7 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
     if (o instanceof MarketDataMessage) return MARKET_DATA;
     if (o instanceof OrderBook.OrderBatch) return ORDER_BATCH;
     if (o instanceof OrderBook.BatchAnswer) return BATCH_ANSWER;
+    if (o instanceof OrderBook.Applied) return APPLIED;
     throw new IllegalArgumentException("BookWireSerializer cannot serialize " + o.getClass());
   }
 
@@ -127,6 +132,11 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
           .ordinal(m.aggressor()).varLong(m.bidPrice()).varLong(m.bidQty())
           .varLong(m.askPrice()).varLong(m.askQty()).ordinal(m.phase()).bool(m.halted())
           .str(m.text()).toBytes();
+    }
+    if (o instanceof OrderBook.Applied a) {
+      WireOut w = new WireOut(16 + 48 * a.events().size()).varLong(a.seq());
+      events(w, a.events());
+      return w.toBytes();
     }
     if (o instanceof OrderBook.OrderBatch b) {
       WireOut w = new WireOut(32 + 40 * b.commands().size()).varLong(b.id())
@@ -233,6 +243,7 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
           in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.ordinal(SIDES),
           in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.ordinal(PHASES), in.bool(),
           in.str());
+      case APPLIED -> new OrderBook.Applied(in.varLong(), events(in));
       case ORDER_BATCH -> {
         long id = in.varLong();
         int n = count(in);

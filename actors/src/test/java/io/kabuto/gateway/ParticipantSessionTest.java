@@ -217,6 +217,54 @@ class ParticipantSessionTest {
     assertEquals(100, bidQty(s));
   }
 
+  /**
+   * Beyond the in-flight bound, a new order is refused EXCHANGE_BUSY at once, without waiting
+   * for the book and without becoming an order; a cancel still gets through (twice the room);
+   * once the book answers again, orders go through.
+   */
+  @Test
+  void beyond_the_in_flight_bound_orders_are_refused_busy_at_once() {
+    GatewaySettings tight = new GatewaySettings(SETTINGS.attemptTimeout(),
+        java.time.Duration.ofSeconds(30), SETTINGS.killSwitchWriteTimeout(),
+        SETTINGS.adminToken(), SETTINGS.participants(), 2, 100, SETTINGS.maxAttemptTimeout());
+    AtomicInteger drop = new AtomicInteger();
+    Set<String> silent = ConcurrentHashMap.newKeySet();
+    var region = kit.spawn(region(drop, silent));
+    var session = kit.spawn(ParticipantSession.create(SETTINGS.participants().get("BROKER1"),
+        tight, region));
+    String symbol = "T" + symbols.incrementAndGet();
+    silent.add(symbol); // the book does not answer: requests stay in flight
+    TestProbe<Reply> waiting = kit.createTestProbe();
+    for (int i = 1; i <= 2; i++) {
+      int n = i;
+      session.tell(new ParticipantSession.NewOrder("B-" + n, symbol, Side.BUY, OrderType.LIMIT,
+          TimeInForce.DAY, PRICE, 100, 1000, waiting.ref()));
+    }
+    long t0 = System.nanoTime();
+    Refused busy = assertInstanceOf(Refused.class,
+        newOrder(session, symbol, "B-3", Side.BUY, PRICE, 100));
+    assertEquals(GatewayReject.EXCHANGE_BUSY, busy.code(), busy.reason());
+    assertTrue(busy.reason().contains("2 requests of this session in flight"), busy.reason());
+    assertTrue(System.nanoTime() - t0 < java.time.Duration.ofSeconds(5).toNanos(),
+        "refused at once, not after the book's deadline");
+    // a cancel has twice the room: it goes to the book (and waits there too)
+    TestProbe<Reply> cancel = kit.createTestProbe();
+    session.tell(new ParticipantSession.CancelOrder("C-1", "B-1", 1000, cancel.ref()));
+    cancel.expectNoMessage(java.time.Duration.ofMillis(500));
+    silent.clear(); // the book answers again: the waiting ones are retried and placed
+    for (int i = 0; i < 2; i++) {
+      assertInstanceOf(OrderBook.Accepted.class, book(waiting.receiveMessage(
+          java.time.Duration.ofSeconds(20))));
+    }
+    assertInstanceOf(Answer.class, cancel.receiveMessage(java.time.Duration.ofSeconds(20)),
+        "the cancel reached the book");
+    assertInstanceOf(OrderBook.Accepted.class,
+        book(newOrder(session, symbol, "B-4", Side.BUY, PRICE, 100)));
+    Refused never = assertInstanceOf(Refused.class,
+        ask(session, p -> new ParticipantSession.GetOrder("B-3", p)));
+    assertEquals(GatewayReject.UNKNOWN_CLORDID, never.code(), "B-3 never became an order");
+  }
+
   @Test
   void past_the_deadline_the_client_learns_the_exchange_is_unavailable() {
     Setup s = setup("BROKER1");

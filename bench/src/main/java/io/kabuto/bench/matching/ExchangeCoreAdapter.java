@@ -30,7 +30,9 @@ import io.kabuto.matching.BookRules;
  * order matches). exchange-core has no quantity increase ({@code REDUCE_ORDER} only shrinks), so a
  * resize is what its user would send instead: {@code CANCEL_ORDER} and a new {@code PLACE_ORDER}
  * with the same id, price and the new remaining quantity, which rests at the back of the queue just
- * as Kabuto's increased order does; the message counts once, acked if both commands succeed.
+ * as Kabuto's increased order does; the message counts once, acked if both commands succeed. The
+ * streams only increase orders that have not traded yet (the new order would not know the old
+ * one's fills).
  */
 final class ExchangeCoreAdapter extends EngineAdapter {
   static final CoreSymbolSpecification SYMBOL = CoreSymbolSpecification.builder()

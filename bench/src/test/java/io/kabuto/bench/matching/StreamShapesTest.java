@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kabuto.matching.BookEvents;
 import io.kabuto.matching.BookRules;
+import io.kabuto.matching.LimitOrderBook;
+import io.kabuto.matching.OrderType;
+import io.kabuto.matching.Reject;
+import io.kabuto.matching.SelfTradePrevention;
 import io.kabuto.matching.Side;
+import io.kabuto.matching.TimeInForce;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +107,43 @@ class StreamShapesTest {
     assertEquals(StreamShape.NEW_CANCEL.targetResting, s.meanResting(), 0.1 * StreamShape.NEW_CANCEL.targetResting);
     // short lives: the book turns over many times
     assertTrue(s.restedOrders > 20 * StreamShape.NEW_CANCEL.targetResting, "turnover: " + s.restedOrders);
+  }
+
+  /**
+   * exchange-core's stand-in for an increase (cancel, then a new order of the new remainder) forgets
+   * the old order's fills, so an increase may only hit an order that has not traded yet.
+   */
+  @Test
+  void newCancelIncreasesOnlyUntradedOrders() {
+    OrderStream s = OrderStream.generate(StreamShape.NEW_CANCEL, N, 5);
+    LimitOrderBook book = new LimitOrderBook(OrderStream.rules(), 4096);
+    BookEvents ev = new BookEvents(256);
+    long[] total = new long[s.size + 2];
+    int resizes = 0;
+    for (int i = 0; i < s.size; i++) {
+      ev.clear();
+      long id = s.orderId[i];
+      Side sd = s.side[i] == OrderStream.BUY ? Side.BUY : Side.SELL;
+      switch (s.type[i]) {
+        case OrderStream.PLACE_GTC, OrderStream.PLACE_IOC -> {
+          total[(int) id] = s.qty[i];
+          book.place(i, id, s.uid[i], sd, OrderType.LIMIT,
+              s.type[i] == OrderStream.PLACE_GTC ? TimeInForce.DAY : TimeInForce.IOC, s.price[i], s.qty[i],
+              SelfTradePrevention.NONE, ev);
+        }
+        case OrderStream.CANCEL -> book.cancel(i, id, s.uid[i], ev);
+        case OrderStream.MOVE -> book.modify(i, id, s.uid[i], s.price[i], s.qty[i], ev);
+        case OrderStream.RESIZE -> {
+          assertEquals(total[(int) id], book.leavesOf(id), "increase of a traded order at " + i);
+          assertTrue(s.qty[i] > total[(int) id], "an increase at " + i);
+          total[(int) id] = s.qty[i];
+          resizes++;
+          assertEquals(Reject.NONE, book.modify(i, id, s.uid[i], s.price[i], s.qty[i], ev));
+        }
+        default -> throw new AssertionError("unexpected message type " + s.type[i]);
+      }
+    }
+    assertTrue(resizes > 0.02 * s.size, "resizes " + resizes);
   }
 
   @Test

@@ -73,6 +73,14 @@ public final class LimitOrderBook extends OrderStore {
     out.add(EventType.ACCEPTED, time, 0, orderId, 0, participant, 0, s, type.ordinal(),
         tif.ordinal(), price, 0, qty, qty, 0, 0, 0);
     if (phase == Phase.CONTINUOUS && !sqActive) {
+      // A DAY limit order short of the opposite best (most new orders): emit RESTED and insert it
+      // directly (the state change applying the events would make), no re-read of the buffer
+      if (type == OrderType.LIMIT && tif == TimeInForce.DAY && !reaches(s, price)) {
+        rest(out, time, orderId, participant, s, LIMIT, price, qty, qty);
+        insert(orderId, participant, s, LIMIT, price, qty, qty);
+        return Reject.NONE;
+      }
+      offBookId = orderId;
       matchAggressor(time, orderId, participant, s, type.ordinal(), tif.ordinal(), price, qty, qty,
           stp, out);
       applyFrom(from, out);
@@ -98,11 +106,9 @@ public final class LimitOrderBook extends OrderStore {
     int o = index.get(orderId);
     if (o < 0) return Reject.UNKNOWN_ORDER;
     if (participant != ANY_PARTICIPANT && ordI[0 + 8 * o] != participant) return Reject.NOT_OWNER;
-    int from = out.size();
-    hintId = orderId;
-    hintSlot = o;
+    // the CANCELLED event's state change, made directly (no order is detached between commands)
     cancelEvent(out, time, o, CancelReason.REQUESTED);
-    applyFrom(from, out);
+    remove(o);
     if (sqActive) auctions.resolveSpecialQuote(time, out);
     return Reject.NONE;
   }
@@ -148,8 +154,7 @@ public final class LimitOrderBook extends OrderStore {
     // A reprice that does not reach the opposite side (82% of a typical stream): emit REPLACED + RESTED and apply
     // them directly (the same state change applyFrom would make), no buffer re-read, no lookups
     if (!keeps && type == LIMIT && phase == Phase.CONTINUOUS && !sqActive) {
-      int ob = s == BUY ? bestAsk : bestBid;
-      if (ob == NIL || (s == BUY ? lower + ob * step > newPrice : lower + ob * step < newPrice)) {
+      if (!reaches(s, newPrice)) {
         rest(out, time, id, part, s, type, newPrice, newQty, newLeaves);
         unlink(o);
         ordL[1 + 4 * o] = newPrice;
@@ -239,6 +244,11 @@ public final class LimitOrderBook extends OrderStore {
   }
 
   private Reject validatePrice(long price) {
+    // a price inside the limits on a level of the grid (every valid order): one table read
+    if (price >= lower && price <= upper) {
+      int i = priceIndex(price);
+      if (lower + i * step == price && onGrid[i]) return Reject.NONE;
+    }
     if (price <= 0) return Reject.INVALID_PRICE;
     if (!ticks.onGrid(price)) return Reject.OFF_TICK;
     if (price < lower || price > upper) return Reject.OUTSIDE_PRICE_LIMIT;
@@ -250,12 +260,9 @@ public final class LimitOrderBook extends OrderStore {
   private void matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
       long total, long leaves, SelfTradePrevention stp, BookEvents out) {
     // A DAY limit order that does not reach the opposite best rests at once (no band to compute)
-    if (type == LIMIT && tif == DAY) {
-      int ob = side == BUY ? bestAsk : bestBid;
-      if (ob == NIL || (side == BUY ? lower + ob * step > limit : lower + ob * step < limit)) {
-        rest(out, time, id, part, side, type, limit, total, leaves);
-        return;
-      }
+    if (type == LIMIT && tif == DAY && !reaches(side, limit)) {
+      rest(out, time, id, part, side, type, limit, total, leaves);
+      return;
     }
     // The band follows the executions of this sweep: each trade may be at most one renewal
     // interval from the previous one (TSE: "from the last price").
@@ -270,6 +277,8 @@ public final class LimitOrderBook extends OrderStore {
     int opp = 1 - side;
     int base = opp * levels;
     long remaining = leaves;
+    makerCount = 0;
+    makerNext = 0;
     long tid = nextTradeId;
     boolean bandStop = false;
     boolean selfStop = false;
@@ -307,6 +316,7 @@ public final class LimitOrderBook extends OrderStore {
           out.add(EventType.TRADE, time, tid++, ordL[0 + 4 * o], id, ordI[0 + 8 * o], part, side, 0, 0, p, 0, f,
               makerLeft, remaining, 0, 0);
         }
+        noteMaker(o);
       }
       if (tradedHere && ref != p) {
         ref = p;
@@ -336,6 +346,12 @@ public final class LimitOrderBook extends OrderStore {
     } else {
       rest(out, time, id, part, side, type, limit, total, remaining);
     }
+  }
+
+  /** Whether a limit order of this side at this price reaches the opposite best (could trade). */
+  private boolean reaches(int side, long limit) {
+    int ob = side == BUY ? bestAsk : bestBid;
+    return ob != NIL && (side == BUY ? lower + ob * step <= limit : lower + ob * step >= limit);
   }
 
   /** Whether a FOK order can fill completely within its limit and the band. */
@@ -424,6 +440,9 @@ public final class LimitOrderBook extends OrderStore {
   void applyFrom(int from, BookEvents ev) {
     for (int i = from; i < ev.size(); i++) applyOne(ev, i);
     hintId = Long.MIN_VALUE;
+    offBookId = Long.MIN_VALUE;
+    makerCount = 0;
+    makerNext = 0;
   }
 
   private static final int T_RESTED = EventType.RESTED.ordinal();
@@ -452,6 +471,7 @@ public final class LimitOrderBook extends OrderStore {
       }
     } else if (t == T_RESTED) {
       long id = ev.orderId(i);
+      if (id == offBookId) offBookId = Long.MIN_VALUE; // on the book from now on
       if (detached != NIL && ordL[0 + 4 * detached] == id) {
         int o = detached;
         detached = NIL;
@@ -464,15 +484,34 @@ public final class LimitOrderBook extends OrderStore {
             ev.price(i), ev.qty(i), ev.leaves(i));
       }
     } else if (t == T_TRADE) {
-      reduce(ev.orderId(i), ev.qty(i));
-      reduce(ev.otherOrderId(i), ev.qty(i));
+      long q = ev.qty(i);
+      if (makerNext < makerCount) {
+        // continuous: the maker's slot was noted while deciding (checked against its id)
+        int m = makerSlots[makerNext++];
+        int aggressor = ev.sideOrdinal(i);
+        long buyId = ev.orderId(i);
+        long sellId = ev.otherOrderId(i);
+        if (aggressor == BUY && ordL[0 + 4 * m] == sellId) {
+          reduce(buyId, q);
+          reduceSlot(m, q);
+        } else if (aggressor == SELL && ordL[0 + 4 * m] == buyId) {
+          reduceSlot(m, q);
+          reduce(sellId, q);
+        } else {
+          reduce(buyId, q);
+          reduce(sellId, q);
+        }
+      } else {
+        reduce(ev.orderId(i), q);
+        reduce(ev.otherOrderId(i), q);
+      }
       lastPrice = ev.price(i);
       volume += ev.qty(i);
       tradeCount++;
       nextTradeId = ev.tradeId(i) + 1;
     } else if (t == T_CANCELLED) {
       long cid = ev.orderId(i);
-      int o = hintId == cid ? hintSlot : index.get(cid);
+      int o = hintId == cid ? hintSlot : cid == offBookId ? NIL : index.get(cid);
       if (o >= 0) {
         if (o == detached) {
           detached = NIL;

@@ -57,6 +57,15 @@ abstract class OrderStore {
   // slot of the order the current command looked up while deciding (valid until applied)
   long hintId = Long.MIN_VALUE;
   int hintSlot = NIL;
+  // the new order being placed: not on the book until its RESTED event, so no lookup finds it
+  long offBookId = Long.MIN_VALUE;
+  // slots of the resting orders the current command traded with, in trade order (valid until
+  // applied): applying a TRADE then needs no lookup of the maker by id
+  int[] makerSlots = new int[64];
+  int makerCount;
+  int makerNext;
+  // onGrid[i]: whether lower + i * step is a valid price (the tick table, precomputed per level)
+  final boolean[] onGrid;
 
   OrderStore(BookRules rules, int expectedOrders) {
     this.ticks = rules.ticks();
@@ -70,6 +79,8 @@ abstract class OrderStore {
     this.levelQty = new long[2 * levels];
     Arrays.fill(levelHead, NIL);
     Arrays.fill(levelTail, NIL);
+    this.onGrid = new boolean[levels];
+    for (int i = 0; i < levels; i++) onGrid[i] = ticks.onGrid(lower + i * step);
     int cap = Math.max(16, expectedOrders);
     ordL = new long[cap * 4];
     ordI = new int[cap * 8];
@@ -117,8 +128,12 @@ abstract class OrderStore {
   }
 
   final void reduce(long id, long qty) {
-    int o = index.get(id);
+    int o = id == hintId ? hintSlot : id == offBookId ? NIL : index.get(id);
     if (o < 0) return; // the aggressor, not on the book
+    reduceSlot(o, qty);
+  }
+
+  final void reduceSlot(int o, long qty) {
     ordL[3 + 4 * o] -= qty;
     if (o == detached) {
       if (ordL[3 + 4 * o] == 0) {
@@ -192,6 +207,12 @@ abstract class OrderStore {
   private void growOrders() {
     ordL = Arrays.copyOf(ordL, ordL.length * 2);
     ordI = Arrays.copyOf(ordI, ordI.length * 2);
+  }
+
+  /** Notes the slot of the maker of the TRADE event just written (see makerSlots). */
+  final void noteMaker(int o) {
+    if (makerCount == makerSlots.length) makerSlots = Arrays.copyOf(makerSlots, makerCount * 2);
+    makerSlots[makerCount++] = o;
   }
 
   final int priceIndex(long price) {

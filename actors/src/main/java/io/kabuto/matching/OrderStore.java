@@ -31,6 +31,8 @@ abstract class OrderStore {
   final long step;
   final int levels;
   final int istep;
+  private final long stepReciprocal;
+  private final int stepShift;
 
   // price levels: slot = side * levels + index
   final int[] levelHead;
@@ -74,6 +76,15 @@ abstract class OrderStore {
     this.step = ticks.tickAt(lower);
     this.levels = (int) ((upper - lower) / step) + 1;
     this.istep = (int) step;
+    // With l = ceil(log2 step), S = 31 + l and M = ceil(2^S / step): for 0 <= d < 2^31,
+    // floor(d * M / 2^S) = floor(d / step), since d * M / 2^S = d / step + err with
+    // err < 2^31 * step / (step * 2^S) = 2^-l <= 1 / step; and d * M < 2^31 * 2^32 fits a long.
+    if (upper - lower >= Integer.MAX_VALUE || step <= 0 || step >= (1L << 30)) {
+      throw new IllegalArgumentException("price range too wide for the level index");
+    }
+    int l = 64 - Long.numberOfLeadingZeros(step - 1);
+    this.stepShift = 31 + l;
+    this.stepReciprocal = ((1L << stepShift) + step - 1) / step;
     this.levelHead = new int[2 * levels];
     this.levelTail = new int[2 * levels];
     this.levelQty = new long[2 * levels];
@@ -215,8 +226,13 @@ abstract class OrderStore {
     makerSlots[makerCount++] = o;
   }
 
+  /**
+   * Level index of a price within the limits: (price - lower) / step, as a multiply and a shift
+   * by a precomputed reciprocal (exact for every offset below 2^31, see the constructor), because
+   * a division by a field was a visible share of every place and reprice.
+   */
   final int priceIndex(long price) {
-    return (int) (price - lower) / istep;
+    return (int) (((price - lower) * stepReciprocal) >>> stepShift);
   }
 
   /** The CANCELLED event of resting order slot {@code o}. */

@@ -105,7 +105,7 @@ public final class LimitOrderBook extends OrderStore {
     advanceClock(time, out);
     int o = index.get(orderId);
     if (o < 0) return Reject.UNKNOWN_ORDER;
-    if (participant != ANY_PARTICIPANT && ordI[0 + 8 * o] != participant) return Reject.NOT_OWNER;
+    if (participant != ANY_PARTICIPANT && partOf(o) != participant) return Reject.NOT_OWNER;
     // the CANCELLED event's state change, made directly (no order is detached between commands)
     cancelEvent(out, time, o, CancelReason.REQUESTED);
     remove(o);
@@ -126,9 +126,9 @@ public final class LimitOrderBook extends OrderStore {
     advanceClock(time, out);
     int o = index.get(orderId);
     if (o < 0) return Reject.UNKNOWN_ORDER;
-    if (participant != ANY_PARTICIPANT && ordI[0 + 8 * o] != participant) return Reject.NOT_OWNER;
+    if (participant != ANY_PARTICIPANT && partOf(o) != participant) return Reject.NOT_OWNER;
     if (!phase.acceptsOrders()) return Reject.MARKET_CLOSED;
-    int type = ordI[5 + 8 * o];
+    int type = typeOf(o);
     if (type == MARKET) {
       if (newPrice != 0) return Reject.MODIFY_NOT_ALLOWED;
     } else {
@@ -137,15 +137,15 @@ public final class LimitOrderBook extends OrderStore {
     }
     Reject qr = validateQty(newQty);
     if (qr != Reject.NONE) return qr;
-    long filled = ordL[2 + 4 * o] - ordL[3 + 4 * o];
+    long filled = ord[2 + 8 * o] - ord[3 + 8 * o];
     if (newQty <= filled) return Reject.QUANTITY_BELOW_FILLED;
-    if (newPrice == ordL[1 + 4 * o] && newQty == ordL[2 + 4 * o]) return Reject.NO_CHANGE;
-    if (type == MARKET && newQty > ordL[2 + 4 * o]) return Reject.MODIFY_NOT_ALLOWED;
-    boolean keeps = newPrice == ordL[1 + 4 * o] && newQty < ordL[2 + 4 * o];
+    if (newPrice == ord[1 + 8 * o] && newQty == ord[2 + 8 * o]) return Reject.NO_CHANGE;
+    if (type == MARKET && newQty > ord[2 + 8 * o]) return Reject.MODIFY_NOT_ALLOWED;
+    boolean keeps = newPrice == ord[1 + 8 * o] && newQty < ord[2 + 8 * o];
     long newLeaves = newQty - filled;
-    int s = ordI[4 + 8 * o];
-    long id = ordL[0 + 4 * o];
-    int part = ordI[0 + 8 * o];
+    int s = sideOf(o);
+    long id = ord[0 + 8 * o];
+    int part = partOf(o);
     int from = out.size();
     hintId = id;
     hintSlot = o;
@@ -157,9 +157,9 @@ public final class LimitOrderBook extends OrderStore {
       if (!reaches(s, newPrice)) {
         rest(out, time, id, part, s, type, newPrice, newQty, newLeaves);
         unlink(o);
-        ordL[1 + 4 * o] = newPrice;
-        ordL[2 + 4 * o] = newQty;
-        ordL[3 + 4 * o] = newLeaves;
+        ord[1 + 8 * o] = newPrice;
+        ord[2 + 8 * o] = newQty;
+        ord[3 + 8 * o] = newLeaves;
         link(o, s, type, newPrice, newLeaves);
         hintId = Long.MIN_VALUE;
         return Reject.NONE;
@@ -296,8 +296,8 @@ public final class LimitOrderBook extends OrderStore {
         break;
       }
       boolean tradedHere = false;
-      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = ordI[1 + 8 * o]) {
-        if (stp != SelfTradePrevention.NONE && ordI[0 + 8 * o] == part) {
+      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = nextOf(o)) {
+        if (stp != SelfTradePrevention.NONE && partOf(o) == part) {
           if (stp == SelfTradePrevention.CANCEL_RESTING) {
             cancelEvent(out, time, o, CancelReason.SELF_TRADE);
             continue;
@@ -306,14 +306,14 @@ public final class LimitOrderBook extends OrderStore {
           break outer;
         }
         tradedHere = true;
-        long f = Math.min(remaining, ordL[3 + 4 * o]);
+        long f = Math.min(remaining, ord[3 + 8 * o]);
         remaining -= f;
-        long makerLeft = ordL[3 + 4 * o] - f;
+        long makerLeft = ord[3 + 8 * o] - f;
         if (side == BUY) {
-          out.add(EventType.TRADE, time, tid++, id, ordL[0 + 4 * o], part, ordI[0 + 8 * o], side, 0, 0, p, 0, f,
+          out.add(EventType.TRADE, time, tid++, id, ord[0 + 8 * o], part, partOf(o), side, 0, 0, p, 0, f,
               remaining, makerLeft, 0, 0);
         } else {
-          out.add(EventType.TRADE, time, tid++, ordL[0 + 4 * o], id, ordI[0 + 8 * o], part, side, 0, 0, p, 0, f,
+          out.add(EventType.TRADE, time, tid++, ord[0 + 8 * o], id, partOf(o), part, side, 0, 0, p, 0, f,
               makerLeft, remaining, 0, 0);
         }
         noteMaker(o);
@@ -371,12 +371,12 @@ public final class LimitOrderBook extends OrderStore {
       if (stp == SelfTradePrevention.NONE) {
         need -= levelQty[base + i];
       } else {
-        for (int o = levelHead[base + i]; o != NIL; o = ordI[1 + 8 * o]) {
-          if (ordI[0 + 8 * o] == part) {
+        for (int o = levelHead[base + i]; o != NIL; o = nextOf(o)) {
+          if (partOf(o) == part) {
             if (stp == SelfTradePrevention.CANCEL_AGGRESSOR) return false;
             continue;
           }
-          need -= ordL[3 + 4 * o];
+          need -= ord[3 + 8 * o];
           if (need <= 0) return true;
         }
       }
@@ -426,9 +426,9 @@ public final class LimitOrderBook extends OrderStore {
 
   private void expireAll(BookEvents out, long time) {
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) cancelEvent(out, time, o, CancelReason.EXPIRED);
+      for (int o = mktHead[s]; o != NIL; o = nextOf(o)) cancelEvent(out, time, o, CancelReason.EXPIRED);
       for (int i = 0; i < levels; i++) {
-        for (int o = levelHead[s * levels + i]; o != NIL; o = ordI[1 + 8 * o]) {
+        for (int o = levelHead[s * levels + i]; o != NIL; o = nextOf(o)) {
           cancelEvent(out, time, o, CancelReason.EXPIRED);
         }
       }
@@ -457,28 +457,28 @@ public final class LimitOrderBook extends OrderStore {
       int o = hintId == rid ? hintSlot : index.get(rid);
       if (o < 0) return;
       if (ev.code(i) == 1) {
-        long delta = ordL[3 + 4 * o] - ev.leaves(i);
-        ordL[2 + 4 * o] = ev.qty(i);
-        ordL[3 + 4 * o] = ev.leaves(i);
-        if (ordI[5 + 8 * o] == MARKET) mktQty[ordI[4 + 8 * o]] -= delta;
-        else levelQty[ordI[4 + 8 * o] * levels + priceIndex(ordL[1 + 4 * o])] -= delta;
+        long delta = ord[3 + 8 * o] - ev.leaves(i);
+        ord[2 + 8 * o] = ev.qty(i);
+        ord[3 + 8 * o] = ev.leaves(i);
+        if (typeOf(o) == MARKET) mktQty[sideOf(o)] -= delta;
+        else levelQty[sideOf(o) * levels + priceIndex(ord[1 + 8 * o])] -= delta;
       } else {
         unlink(o);
-        ordL[1 + 4 * o] = ev.price(i);
-        ordL[2 + 4 * o] = ev.qty(i);
-        ordL[3 + 4 * o] = ev.leaves(i);
+        ord[1 + 8 * o] = ev.price(i);
+        ord[2 + 8 * o] = ev.qty(i);
+        ord[3 + 8 * o] = ev.leaves(i);
         detached = o;
       }
     } else if (t == T_RESTED) {
       long id = ev.orderId(i);
       if (id == offBookId) offBookId = Long.MIN_VALUE; // on the book from now on
-      if (detached != NIL && ordL[0 + 4 * detached] == id) {
+      if (detached != NIL && ord[0 + 8 * detached] == id) {
         int o = detached;
         detached = NIL;
-        ordL[1 + 4 * o] = ev.price(i);
-        ordL[2 + 4 * o] = ev.qty(i);
-        ordL[3 + 4 * o] = ev.leaves(i);
-        link(o, ev.sideOrdinal(i), ordI[5 + 8 * o], ev.price(i), ev.leaves(i));
+        ord[1 + 8 * o] = ev.price(i);
+        ord[2 + 8 * o] = ev.qty(i);
+        ord[3 + 8 * o] = ev.leaves(i);
+        link(o, ev.sideOrdinal(i), typeOf(o), ev.price(i), ev.leaves(i));
       } else {
         insert(id, ev.participant(i), ev.sideOrdinal(i), ev.orderTypeOrdinal(i),
             ev.price(i), ev.qty(i), ev.leaves(i));
@@ -491,10 +491,10 @@ public final class LimitOrderBook extends OrderStore {
         int aggressor = ev.sideOrdinal(i);
         long buyId = ev.orderId(i);
         long sellId = ev.otherOrderId(i);
-        if (aggressor == BUY && ordL[0 + 4 * m] == sellId) {
+        if (aggressor == BUY && ord[0 + 8 * m] == sellId) {
           reduce(buyId, q);
           reduceSlot(m, q);
-        } else if (aggressor == SELL && ordL[0 + 4 * m] == buyId) {
+        } else if (aggressor == SELL && ord[0 + 8 * m] == buyId) {
           reduceSlot(m, q);
           reduce(sellId, q);
         } else {

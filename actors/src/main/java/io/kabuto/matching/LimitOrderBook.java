@@ -233,7 +233,7 @@ public final class LimitOrderBook extends OrderStore {
     }
     if (!phase.acceptsOrders()) return Reject.MARKET_CLOSED;
     if (tif != TimeInForce.DAY && phase != Phase.CONTINUOUS) return Reject.TIF_NOT_ALLOWED;
-    if (index.get(orderId) >= 0) return Reject.DUPLICATE_ORDER_ID;
+    if (orderId <= maxId && index.get(orderId) >= 0) return Reject.DUPLICATE_ORDER_ID;
     return Reject.NONE;
   }
 
@@ -445,6 +445,7 @@ public final class LimitOrderBook extends OrderStore {
     makerNext = 0;
   }
 
+  private static final int T_ACCEPTED = EventType.ACCEPTED.ordinal();
   private static final int T_RESTED = EventType.RESTED.ordinal();
   private static final int T_TRADE = EventType.TRADE.ordinal();
   private static final int T_CANCELLED = EventType.CANCELLED.ordinal();
@@ -520,7 +521,7 @@ public final class LimitOrderBook extends OrderStore {
           remove(o);
         }
       }
-    } else {
+    } else if (t != T_ACCEPTED) { // ACCEPTED changes nothing: the order is not on the book yet
       applyRare(ev, i);
     }
   }

@@ -54,6 +54,9 @@ abstract class OrderStore {
   private int freeList = NIL;
   private int highWater;
   final LongIntMap index;
+  // the highest id ever inserted: a new order above it cannot be a live one (ids mostly grow, so
+  // most duplicate checks need no probe of the index, a cache miss on a random line)
+  long maxId = Long.MIN_VALUE;
 
   // an order a REPLACED event took off its level, until its RESTED event links it again
   int detached = NIL;
@@ -134,6 +137,7 @@ abstract class OrderStore {
     ord[2 + 8 * o] = qty;
     ord[3 + 8 * o] = leaves;
     index.put(id, o);
+    if (id > maxId) maxId = id;
     link(o, side, type, price, leaves);
   }
 

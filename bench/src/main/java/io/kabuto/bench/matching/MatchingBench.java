@@ -29,10 +29,10 @@ import java.util.Locale;
  * reprice shape (the benchmark's original stream; of the first shape run if it was left out).
  */
 public final class MatchingBench {
-  public static final int DEFAULT_MESSAGES = 1_000_000;
+  public static final int DEFAULT_MESSAGES = 2_000_000;
   public static final long DEFAULT_SEED = 42;
   public static final int DEFAULT_WARMUPS = 3;
-  public static final int DEFAULT_PASSES = 7;
+  public static final int DEFAULT_PASSES = 9;
 
   /** What one shape measured. */
   public record ShapeResult(StreamShape shape, double kabutoOpsPerSec, double exchangeCoreOpsPerSec,

@@ -16,8 +16,9 @@ package io.kabuto.matching;
  * quotes are {@link Auctions}, the digest and snapshots {@link BookImage}.
  *
  * <p>Hot path: price levels are dense arrays indexed by price (the daily limits bound the range),
- * orders live in parallel primitive arrays linked per level, and an open-addressing map finds
- * them by id; nothing is allocated per order once the arrays have grown to the working set.
+ * orders are 64-byte records in one primitive array, linked per level, and an open-addressing
+ * map finds them by id; nothing is allocated per order once the arrays have grown to the working
+ * set.
  *
  * <p>Not thread-safe: one book belongs to one actor.
  */

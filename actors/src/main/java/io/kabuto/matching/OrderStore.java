@@ -8,8 +8,8 @@ import java.util.Arrays;
  * reduce, release) and the public queries about resting orders.
  *
  * <p>Price levels are dense arrays indexed by price (the daily limits bound the range), orders
- * live in parallel primitive arrays linked per level, and an open-addressing map finds them by
- * id; nothing is allocated per order once the arrays have grown to the working set.
+ * are 64-byte records in one primitive array, linked per level, and an open-addressing map finds
+ * them by id; nothing is allocated per order once the arrays have grown to the working set.
  *
  * <p>{@link LimitOrderBook} extends this class instead of holding one: the hot path (place,
  * cancel, modify in continuous matching) then reads these arrays as its own fields, with no extra

@@ -82,9 +82,11 @@ public final class LimitOrderBook extends OrderStore {
         return Reject.NONE;
       }
       offBookId = orderId;
-      matchAggressor(time, orderId, participant, s, type.ordinal(), tif.ordinal(), price, qty, qty,
-          stp, out);
-      applyFrom(from, out);
+      // without self-trade prevention the sweep applies its trades as it goes (nothing else is
+      // interleaved with them); ACCEPTED changes nothing, so only the tail is left to apply
+      int pending = matchAggressor(time, orderId, participant, s, type.ordinal(), tif.ordinal(), price,
+          qty, qty, stp, stp == SelfTradePrevention.NONE, out);
+      applyFrom(pending, out);
       // a blocked sweep shows a special quote; the orders may already balance inside the band
       if (sqActive) auctions.resolveSpecialQuote(time, out);
     } else if (tif != TimeInForce.DAY) {
@@ -170,8 +172,9 @@ public final class LimitOrderBook extends OrderStore {
       applyFrom(from, out);
     } else if (phase == Phase.CONTINUOUS && !sqActive) {
       // the order's own side is not read while matching, so deciding before it is removed is safe
+      // the aggressor's REPLACED must be applied before its trades: none applied while matching
       matchAggressor(time, id, part, s, type, DAY, newPrice, newQty, newLeaves,
-          SelfTradePrevention.NONE, out);
+          SelfTradePrevention.NONE, false, out);
       applyFrom(from, out);
     } else {
       rest(out, time, id, part, s, type, newPrice, newQty, newLeaves);
@@ -258,12 +261,20 @@ public final class LimitOrderBook extends OrderStore {
 
   // ---------------------------------------------------------------- continuous matching (decide)
 
-  private void matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
-      long total, long leaves, SelfTradePrevention stp, BookEvents out) {
+  /**
+   * Decides how an aggressor (a new order, or a repriced one) trades and what becomes of its
+   * remainder. With {@code applyNow} (the aggressor is not on the book, no self-trade prevention)
+   * each TRADE's change to the maker and the counters is made at once, exactly as applying the
+   * event would make it; otherwise the makers' slots are noted for the apply step. Returns the
+   * index of the first event written here that is still to be applied.
+   */
+  private int matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
+      long total, long leaves, SelfTradePrevention stp, boolean applyNow, BookEvents out) {
+    int pending = out.size();
     // A DAY limit order that does not reach the opposite best rests at once (no band to compute)
     if (type == LIMIT && tif == DAY && !reaches(side, limit)) {
       rest(out, time, id, part, side, type, limit, total, leaves);
-      return;
+      return pending;
     }
     // The band follows the executions of this sweep: each trade may be at most one renewal
     // interval from the previous one (TSE: "from the last price").
@@ -273,7 +284,7 @@ public final class LimitOrderBook extends OrderStore {
     if (tif == TimeInForce.FOK.ordinal() && !fillable(part, side, type, limit, leaves, stp, ref)) {
       out.add(EventType.CANCELLED, time, 0, id, 0, part, 0, side, type, tif, limit, 0, total, leaves,
           0, CancelReason.FOK_UNFILLED.ordinal(), 0);
-      return;
+      return pending;
     }
     int opp = 1 - side;
     int base = opp * levels;
@@ -297,7 +308,9 @@ public final class LimitOrderBook extends OrderStore {
         break;
       }
       boolean tradedHere = false;
-      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = nextOf(o)) {
+      int next;
+      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = next) {
+        next = nextOf(o); // before a fill that removes o recycles its slot
         if (stp != SelfTradePrevention.NONE && partOf(o) == part) {
           if (stp == SelfTradePrevention.CANCEL_RESTING) {
             cancelEvent(out, time, o, CancelReason.SELF_TRADE);
@@ -317,7 +330,15 @@ public final class LimitOrderBook extends OrderStore {
           out.add(EventType.TRADE, time, tid++, ord[0 + 8 * o], id, partOf(o), part, side, 0, 0, p, 0, f,
               makerLeft, remaining, 0, 0);
         }
-        noteMaker(o);
+        if (applyNow) {
+          reduceSlot(o, f);
+          lastPrice = p;
+          volume += f;
+          tradeCount++;
+          nextTradeId = tid;
+        } else {
+          noteMaker(o);
+        }
       }
       if (tradedHere && ref != p) {
         ref = p;
@@ -325,7 +346,8 @@ public final class LimitOrderBook extends OrderStore {
         hi = bandHighAt(ref, 1);
       }
     }
-    if (remaining == 0) return;
+    if (applyNow) pending = out.size();
+    if (remaining == 0) return pending;
     if (selfStop) {
       out.add(EventType.CANCELLED, time, 0, id, 0, part, 0, side, type, tif, limit, 0, total,
           remaining, 0, CancelReason.SELF_TRADE.ordinal(), 0);
@@ -347,6 +369,7 @@ public final class LimitOrderBook extends OrderStore {
     } else {
       rest(out, time, id, part, side, type, limit, total, remaining);
     }
+    return pending;
   }
 
   /** Whether a limit order of this side at this price reaches the opposite best (could trade). */

@@ -85,7 +85,7 @@ public final class LimitOrderBook extends OrderStore {
       // without self-trade prevention the sweep applies its trades as it goes (nothing else is
       // interleaved with them); ACCEPTED changes nothing, so only the tail is left to apply
       int pending = matchAggressor(time, orderId, participant, s, type.ordinal(), tif.ordinal(), price,
-          qty, qty, stp, stp == SelfTradePrevention.NONE, out);
+          qty, qty, stp, stp == SelfTradePrevention.NONE, NIL, out);
       applyFrom(pending, out);
       // a blocked sweep shows a special quote; the orders may already balance inside the band
       if (sqActive) auctions.resolveSpecialQuote(time, out);
@@ -171,17 +171,31 @@ public final class LimitOrderBook extends OrderStore {
     if (keeps) {
       applyFrom(from, out);
     } else if (phase == Phase.CONTINUOUS && !sqActive) {
-      // the order's own side is not read while matching, so deciding before it is removed is safe
-      // the aggressor's REPLACED must be applied before its trades: none applied while matching
-      matchAggressor(time, id, part, s, type, DAY, newPrice, newQty, newLeaves,
-          SelfTradePrevention.NONE, false, out);
-      applyFrom(from, out);
+      sweepReplaced(time, o, id, part, s, type, newPrice, newQty, newLeaves, out);
     } else {
       rest(out, time, id, part, s, type, newPrice, newQty, newLeaves);
       applyFrom(from, out);
     }
     if (sqActive) auctions.resolveSpecialQuote(time, out);
     return Reject.NONE;
+  }
+
+  /**
+   * A repriced or increased order that reaches the other side: REPLACED's change first, as
+   * applying it would make it (off its level, detached until its remainder rests), then the sweep
+   * applies its trades, the order's own fills included. Kept out of {@link #modify} so that the
+   * common reprice stays a small method.
+   */
+  private void sweepReplaced(long time, int o, long id, int part, int s, int type, long newPrice,
+      long newQty, long newLeaves, BookEvents out) {
+    unlink(o);
+    ord[1 + 8 * o] = newPrice;
+    ord[2 + 8 * o] = newQty;
+    ord[3 + 8 * o] = newLeaves;
+    detached = o;
+    int pending = matchAggressor(time, id, part, s, type, DAY, newPrice, newQty, newLeaves,
+        SelfTradePrevention.NONE, true, o, out);
+    applyFrom(pending, out);
   }
 
   /**
@@ -263,13 +277,15 @@ public final class LimitOrderBook extends OrderStore {
 
   /**
    * Decides how an aggressor (a new order, or a repriced one) trades and what becomes of its
-   * remainder. With {@code applyNow} (the aggressor is not on the book, no self-trade prevention)
-   * each TRADE's change to the maker and the counters is made at once, exactly as applying the
-   * event would make it; otherwise the makers' slots are noted for the apply step. Returns the
+   * remainder. With {@code applyNow} (no self-trade prevention, so nothing is interleaved with the
+   * trades) each TRADE's change to the maker, to the aggressor if it is a detached resting order
+   * ({@code aggressorSlot}, else NIL) and to the counters is made at once, in the order applying
+   * the event would make it; otherwise the makers' slots are noted for the apply step. Returns the
    * index of the first event written here that is still to be applied.
    */
   private int matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
-      long total, long leaves, SelfTradePrevention stp, boolean applyNow, BookEvents out) {
+      long total, long leaves, SelfTradePrevention stp, boolean applyNow, int aggressorSlot,
+      BookEvents out) {
     int pending = out.size();
     // A DAY limit order that does not reach the opposite best rests at once (no band to compute)
     if (type == LIMIT && tif == DAY && !reaches(side, limit)) {
@@ -331,7 +347,10 @@ public final class LimitOrderBook extends OrderStore {
               makerLeft, remaining, 0, 0);
         }
         if (applyNow) {
+          // buy order first, as the event's apply does
+          if (side == BUY && aggressorSlot != NIL) reduceSlot(aggressorSlot, f);
           reduceSlot(o, f);
+          if (side == SELL && aggressorSlot != NIL) reduceSlot(aggressorSlot, f);
           lastPrice = p;
           volume += f;
           tradeCount++;

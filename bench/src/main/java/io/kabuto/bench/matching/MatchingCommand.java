@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
       "  new-cancel  half new orders, nearly all cancelled soon, stale duplicates",
       "  deep-book   about 30,000 resting orders over 300 ticks a side",
       "  fast-mid    a trending mid whose new orders sweep the stale side",
-      "  ioc-taker   30%% IOC and market orders on a thin book",
+      "  ioc-taker   25%% IOC and market orders on a thin book",
       "Per shape: a checking pass, warm-up passes, then timed passes alternating",
       "between the engines.",
       "",

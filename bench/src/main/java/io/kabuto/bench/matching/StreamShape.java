@@ -20,7 +20,7 @@ public enum StreamShape {
   DEEP_BOOK("deep-book", 30_000, DeepBookWriter::new),
   /** A mid that trends for long runs: new orders priced off the mid sweep the stale side. */
   FAST_MID("fast-mid", 500, FastMidWriter::new),
-  /** Taker flow: a third of the messages IOC limit or market orders eating a thin book. */
+  /** Taker flow: a quarter of the messages IOC limit or market orders eating a thin book. */
   TAKER("ioc-taker", 1_000, TakerWriter::new);
 
   /** Name on the command line and in the summary line. */

@@ -6,7 +6,7 @@ import static io.kabuto.bench.matching.OrderStream.TICK;
 import io.kabuto.matching.Prices;
 
 /**
- * {@link StreamShape#FAST_MID}: a trending market. The mid moves a tick every few messages, three
+ * {@link StreamShape#FAST_MID}: a trending market. The mid moves a tick every eight messages, three
  * times out of four in the trend's direction, and the trend turns now and then (and at the edges
  * of {@link #MIN_FAIR}..{@link #MAX_FAIR}). New orders and reprices are priced off the mid, not off
  * the book, so those behind a move sweep the stale side level by level. Drawn as 36% new GTC

@@ -88,7 +88,7 @@ final class Auctions {
 
   private void cancelMarketOrders(BookEvents out, long time, int from) {
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = book.mktHead[s]; o != NIL; o = book.ordI[1 + 8 * o]) {
+      for (int o = book.mktHead[s]; o != NIL; o = book.nextOf(o)) {
         if (!tradedInBuffer(out, o, from)) book.cancelEvent(out, time, o, CancelReason.AUCTION_UNFILLED);
       }
     }
@@ -96,8 +96,8 @@ final class Auctions {
 
   /** True if the undecided events (from index {@code from}) fill this order completely. */
   private boolean tradedInBuffer(BookEvents out, int o, int from) {
-    long id = book.ordL[0 + 4 * o];
-    long left = book.ordL[3 + 4 * o];
+    long id = book.ord[0 + 8 * o];
+    long left = book.ord[3 + 8 * o];
     for (int i = out.size() - 1; i >= from; i--) {
       if (out.typeOrdinal(i) == EventType.TRADE.ordinal()
           && (out.orderId(i) == id || out.otherOrderId(i) == id)) {
@@ -189,24 +189,24 @@ final class Auctions {
     long tid = book.nextTradeId;
     int b = firstOrder(BUY);
     int s = firstOrder(SELL);
-    long bLeft = book.ordL[3 + 4 * b];
-    long sLeft = book.ordL[3 + 4 * s];
+    long bLeft = book.ord[3 + 8 * b];
+    long sLeft = book.ord[3 + 8 * s];
     long left = volume;
     while (left > 0) {
       long f = Math.min(left, Math.min(bLeft, sLeft));
       bLeft -= f;
       sLeft -= f;
       left -= f;
-      out.add(EventType.TRADE, time, tid++, book.ordL[0 + 4 * b], book.ordL[0 + 4 * s], book.ordI[0 + 8 * b], book.ordI[0 + 8 * s], NO_SIDE, 0, 0, price,
+      out.add(EventType.TRADE, time, tid++, book.ord[0 + 8 * b], book.ord[0 + 8 * s], book.partOf(b), book.partOf(s), NO_SIDE, 0, 0, price,
           0, f, bLeft, sLeft, 0, 0);
       if (left == 0) break;
       if (bLeft == 0) {
         b = nextInPriority(b);
-        bLeft = book.ordL[3 + 4 * b];
+        bLeft = book.ord[3 + 8 * b];
       }
       if (sLeft == 0) {
         s = nextInPriority(s);
-        sLeft = book.ordL[3 + 4 * s];
+        sLeft = book.ord[3 + 8 * s];
       }
     }
   }
@@ -218,10 +218,10 @@ final class Auctions {
   }
 
   private int nextInPriority(int o) {
-    if (book.ordI[1 + 8 * o] != NIL) return book.ordI[1 + 8 * o];
-    int side = book.ordI[4 + 8 * o];
+    if (book.nextOf(o) != NIL) return book.nextOf(o);
+    int side = book.sideOf(o);
     int dir = side == BUY ? -1 : 1;
-    int i = book.ordI[5 + 8 * o] == MARKET ? (side == BUY ? book.bestBid : book.bestAsk) : book.priceIndex(book.ordL[1 + 4 * o]) + dir;
+    int i = book.typeOf(o) == MARKET ? (side == BUY ? book.bestBid : book.bestAsk) : book.priceIndex(book.ord[1 + 8 * o]) + dir;
     for (; i >= 0 && i < book.levels; i += dir) {
       if (book.levelHead[side * book.levels + i] != NIL) return book.levelHead[side * book.levels + i];
     }

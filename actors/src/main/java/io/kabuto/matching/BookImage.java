@@ -33,22 +33,22 @@ final class BookImage {
     h = mix(h, book.sqNextStep);
     for (int s = BUY; s <= SELL; s++) {
       h = mix(h, 1000 + s);
-      for (int o = book.mktHead[s]; o != NIL; o = book.ordI[1 + 8 * o]) h = mixOrder(book, h, o);
+      for (int o = book.mktHead[s]; o != NIL; o = book.nextOf(o)) h = mixOrder(book, h, o);
       int dir = s == BUY ? -1 : 1;
       for (int i = s == BUY ? book.levels - 1 : 0; i >= 0 && i < book.levels; i += dir) {
-        for (int o = book.levelHead[s * book.levels + i]; o != NIL; o = book.ordI[1 + 8 * o]) h = mixOrder(book, h, o);
+        for (int o = book.levelHead[s * book.levels + i]; o != NIL; o = book.nextOf(o)) h = mixOrder(book, h, o);
       }
     }
     return h;
   }
 
   private static long mixOrder(LimitOrderBook book, long h, int o) {
-    h = mix(h, book.ordL[0 + 4 * o]);
-    h = mix(h, book.ordI[0 + 8 * o]);
-    h = mix(h, book.ordI[5 + 8 * o]);
-    h = mix(h, book.ordL[1 + 4 * o]);
-    h = mix(h, book.ordL[2 + 4 * o]);
-    return mix(h, book.ordL[3 + 4 * o]);
+    h = mix(h, book.ord[0 + 8 * o]);
+    h = mix(h, book.partOf(o));
+    h = mix(h, book.typeOf(o));
+    h = mix(h, book.ord[1 + 8 * o]);
+    h = mix(h, book.ord[2 + 8 * o]);
+    return mix(h, book.ord[3 + 8 * o]);
   }
 
   private static long mix(long h, long v) {
@@ -70,10 +70,10 @@ final class BookImage {
     long[] leaves = new long[n];
     int k = 0;
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = book.mktHead[s]; o != NIL; o = book.ordI[1 + 8 * o]) k = put(book, k, o, ids, parts, sides, types, prices, qtys, leaves);
+      for (int o = book.mktHead[s]; o != NIL; o = book.nextOf(o)) k = put(book, k, o, ids, parts, sides, types, prices, qtys, leaves);
       int dir = s == BUY ? -1 : 1;
       for (int i = s == BUY ? book.levels - 1 : 0; i >= 0 && i < book.levels; i += dir) {
-        for (int o = book.levelHead[s * book.levels + i]; o != NIL; o = book.ordI[1 + 8 * o]) {
+        for (int o = book.levelHead[s * book.levels + i]; o != NIL; o = book.nextOf(o)) {
           k = put(book, k, o, ids, parts, sides, types, prices, qtys, leaves);
         }
       }
@@ -84,13 +84,13 @@ final class BookImage {
 
   private static int put(LimitOrderBook book, int k, int o, long[] ids, int[] parts, byte[] sides, byte[] types, long[] prices,
       long[] qtys, long[] leaves) {
-    ids[k] = book.ordL[0 + 4 * o];
-    parts[k] = book.ordI[0 + 8 * o];
-    sides[k] = (byte) book.ordI[4 + 8 * o];
-    types[k] = (byte) book.ordI[5 + 8 * o];
-    prices[k] = book.ordL[1 + 4 * o];
-    qtys[k] = book.ordL[2 + 4 * o];
-    leaves[k] = book.ordL[3 + 4 * o];
+    ids[k] = book.ord[0 + 8 * o];
+    parts[k] = book.partOf(o);
+    sides[k] = (byte) book.sideOf(o);
+    types[k] = (byte) book.typeOf(o);
+    prices[k] = book.ord[1 + 8 * o];
+    qtys[k] = book.ord[2 + 8 * o];
+    leaves[k] = book.ord[3 + 8 * o];
     return k + 1;
   }
 

@@ -16,8 +16,9 @@ package io.kabuto.matching;
  * quotes are {@link Auctions}, the digest and snapshots {@link BookImage}.
  *
  * <p>Hot path: price levels are dense arrays indexed by price (the daily limits bound the range),
- * orders live in parallel primitive arrays linked per level, and an open-addressing map finds
- * them by id; nothing is allocated per order once the arrays have grown to the working set.
+ * orders are 64-byte records in one primitive array, linked per level, and an open-addressing
+ * map finds them by id; nothing is allocated per order once the arrays have grown to the working
+ * set.
  *
  * <p>Not thread-safe: one book belongs to one actor.
  */
@@ -73,9 +74,19 @@ public final class LimitOrderBook extends OrderStore {
     out.add(EventType.ACCEPTED, time, 0, orderId, 0, participant, 0, s, type.ordinal(),
         tif.ordinal(), price, 0, qty, qty, 0, 0, 0);
     if (phase == Phase.CONTINUOUS && !sqActive) {
-      matchAggressor(time, orderId, participant, s, type.ordinal(), tif.ordinal(), price, qty, qty,
-          stp, out);
-      applyFrom(from, out);
+      // A DAY limit order short of the opposite best (most new orders): emit RESTED and insert it
+      // directly (the state change applying the events would make), no re-read of the buffer
+      if (type == OrderType.LIMIT && tif == TimeInForce.DAY && !reaches(s, price)) {
+        rest(out, time, orderId, participant, s, LIMIT, price, qty, qty);
+        insert(orderId, participant, s, LIMIT, price, qty, qty);
+        return Reject.NONE;
+      }
+      offBookId = orderId;
+      // without self-trade prevention the sweep applies its trades as it goes (nothing else is
+      // interleaved with them); ACCEPTED changes nothing, so only the tail is left to apply
+      int pending = matchAggressor(time, orderId, participant, s, type.ordinal(), tif.ordinal(), price,
+          qty, qty, stp, stp == SelfTradePrevention.NONE, NIL, out);
+      applyFrom(pending, out);
       // a blocked sweep shows a special quote; the orders may already balance inside the band
       if (sqActive) auctions.resolveSpecialQuote(time, out);
     } else if (tif != TimeInForce.DAY) {
@@ -97,12 +108,10 @@ public final class LimitOrderBook extends OrderStore {
     advanceClock(time, out);
     int o = index.get(orderId);
     if (o < 0) return Reject.UNKNOWN_ORDER;
-    if (participant != ANY_PARTICIPANT && ordI[0 + 8 * o] != participant) return Reject.NOT_OWNER;
-    int from = out.size();
-    hintId = orderId;
-    hintSlot = o;
+    if (participant != ANY_PARTICIPANT && partOf(o) != participant) return Reject.NOT_OWNER;
+    // the CANCELLED event's state change, made directly (no order is detached between commands)
     cancelEvent(out, time, o, CancelReason.REQUESTED);
-    applyFrom(from, out);
+    remove(o);
     if (sqActive) auctions.resolveSpecialQuote(time, out);
     return Reject.NONE;
   }
@@ -120,9 +129,9 @@ public final class LimitOrderBook extends OrderStore {
     advanceClock(time, out);
     int o = index.get(orderId);
     if (o < 0) return Reject.UNKNOWN_ORDER;
-    if (participant != ANY_PARTICIPANT && ordI[0 + 8 * o] != participant) return Reject.NOT_OWNER;
+    if (participant != ANY_PARTICIPANT && partOf(o) != participant) return Reject.NOT_OWNER;
     if (!phase.acceptsOrders()) return Reject.MARKET_CLOSED;
-    int type = ordI[5 + 8 * o];
+    int type = typeOf(o);
     if (type == MARKET) {
       if (newPrice != 0) return Reject.MODIFY_NOT_ALLOWED;
     } else {
@@ -131,15 +140,15 @@ public final class LimitOrderBook extends OrderStore {
     }
     Reject qr = validateQty(newQty);
     if (qr != Reject.NONE) return qr;
-    long filled = ordL[2 + 4 * o] - ordL[3 + 4 * o];
+    long filled = ord[2 + 8 * o] - ord[3 + 8 * o];
     if (newQty <= filled) return Reject.QUANTITY_BELOW_FILLED;
-    if (newPrice == ordL[1 + 4 * o] && newQty == ordL[2 + 4 * o]) return Reject.NO_CHANGE;
-    if (type == MARKET && newQty > ordL[2 + 4 * o]) return Reject.MODIFY_NOT_ALLOWED;
-    boolean keeps = newPrice == ordL[1 + 4 * o] && newQty < ordL[2 + 4 * o];
+    if (newPrice == ord[1 + 8 * o] && newQty == ord[2 + 8 * o]) return Reject.NO_CHANGE;
+    if (type == MARKET && newQty > ord[2 + 8 * o]) return Reject.MODIFY_NOT_ALLOWED;
+    boolean keeps = newPrice == ord[1 + 8 * o] && newQty < ord[2 + 8 * o];
     long newLeaves = newQty - filled;
-    int s = ordI[4 + 8 * o];
-    long id = ordL[0 + 4 * o];
-    int part = ordI[0 + 8 * o];
+    int s = sideOf(o);
+    long id = ord[0 + 8 * o];
+    int part = partOf(o);
     int from = out.size();
     hintId = id;
     hintSlot = o;
@@ -148,13 +157,12 @@ public final class LimitOrderBook extends OrderStore {
     // A reprice that does not reach the opposite side (82% of a typical stream): emit REPLACED + RESTED and apply
     // them directly (the same state change applyFrom would make), no buffer re-read, no lookups
     if (!keeps && type == LIMIT && phase == Phase.CONTINUOUS && !sqActive) {
-      int ob = s == BUY ? bestAsk : bestBid;
-      if (ob == NIL || (s == BUY ? lower + ob * step > newPrice : lower + ob * step < newPrice)) {
+      if (!reaches(s, newPrice)) {
         rest(out, time, id, part, s, type, newPrice, newQty, newLeaves);
         unlink(o);
-        ordL[1 + 4 * o] = newPrice;
-        ordL[2 + 4 * o] = newQty;
-        ordL[3 + 4 * o] = newLeaves;
+        ord[1 + 8 * o] = newPrice;
+        ord[2 + 8 * o] = newQty;
+        ord[3 + 8 * o] = newLeaves;
         link(o, s, type, newPrice, newLeaves);
         hintId = Long.MIN_VALUE;
         return Reject.NONE;
@@ -163,16 +171,31 @@ public final class LimitOrderBook extends OrderStore {
     if (keeps) {
       applyFrom(from, out);
     } else if (phase == Phase.CONTINUOUS && !sqActive) {
-      // the order's own side is not read while matching, so deciding before it is removed is safe
-      matchAggressor(time, id, part, s, type, DAY, newPrice, newQty, newLeaves,
-          SelfTradePrevention.NONE, out);
-      applyFrom(from, out);
+      sweepReplaced(time, o, id, part, s, type, newPrice, newQty, newLeaves, out);
     } else {
       rest(out, time, id, part, s, type, newPrice, newQty, newLeaves);
       applyFrom(from, out);
     }
     if (sqActive) auctions.resolveSpecialQuote(time, out);
     return Reject.NONE;
+  }
+
+  /**
+   * A repriced or increased order that reaches the other side: REPLACED's change first, as
+   * applying it would make it (off its level, detached until its remainder rests), then the sweep
+   * applies its trades, the order's own fills included. Kept out of {@link #modify} so that the
+   * common reprice stays a small method.
+   */
+  private void sweepReplaced(long time, int o, long id, int part, int s, int type, long newPrice,
+      long newQty, long newLeaves, BookEvents out) {
+    unlink(o);
+    ord[1 + 8 * o] = newPrice;
+    ord[2 + 8 * o] = newQty;
+    ord[3 + 8 * o] = newLeaves;
+    detached = o;
+    int pending = matchAggressor(time, id, part, s, type, DAY, newPrice, newQty, newLeaves,
+        SelfTradePrevention.NONE, true, o, out);
+    applyFrom(pending, out);
   }
 
   /**
@@ -228,7 +251,7 @@ public final class LimitOrderBook extends OrderStore {
     }
     if (!phase.acceptsOrders()) return Reject.MARKET_CLOSED;
     if (tif != TimeInForce.DAY && phase != Phase.CONTINUOUS) return Reject.TIF_NOT_ALLOWED;
-    if (index.get(orderId) >= 0) return Reject.DUPLICATE_ORDER_ID;
+    if (orderId <= maxId && index.get(orderId) >= 0) return Reject.DUPLICATE_ORDER_ID;
     return Reject.NONE;
   }
 
@@ -239,6 +262,11 @@ public final class LimitOrderBook extends OrderStore {
   }
 
   private Reject validatePrice(long price) {
+    // a price inside the limits on a level of the grid (every valid order): one table read
+    if (price >= lower && price <= upper) {
+      int i = priceIndex(price);
+      if (lower + i * step == price && onGrid[i]) return Reject.NONE;
+    }
     if (price <= 0) return Reject.INVALID_PRICE;
     if (!ticks.onGrid(price)) return Reject.OFF_TICK;
     if (price < lower || price > upper) return Reject.OUTSIDE_PRICE_LIMIT;
@@ -247,15 +275,22 @@ public final class LimitOrderBook extends OrderStore {
 
   // ---------------------------------------------------------------- continuous matching (decide)
 
-  private void matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
-      long total, long leaves, SelfTradePrevention stp, BookEvents out) {
+  /**
+   * Decides how an aggressor (a new order, or a repriced one) trades and what becomes of its
+   * remainder. With {@code applyNow} (no self-trade prevention, so nothing is interleaved with the
+   * trades) each TRADE's change to the maker, to the aggressor if it is a detached resting order
+   * ({@code aggressorSlot}, else NIL) and to the counters is made at once, in the order applying
+   * the event would make it; otherwise the makers' slots are noted for the apply step. Returns the
+   * index of the first event written here that is still to be applied.
+   */
+  private int matchAggressor(long time, long id, int part, int side, int type, int tif, long limit,
+      long total, long leaves, SelfTradePrevention stp, boolean applyNow, int aggressorSlot,
+      BookEvents out) {
+    int pending = out.size();
     // A DAY limit order that does not reach the opposite best rests at once (no band to compute)
-    if (type == LIMIT && tif == DAY) {
-      int ob = side == BUY ? bestAsk : bestBid;
-      if (ob == NIL || (side == BUY ? lower + ob * step > limit : lower + ob * step < limit)) {
-        rest(out, time, id, part, side, type, limit, total, leaves);
-        return;
-      }
+    if (type == LIMIT && tif == DAY && !reaches(side, limit)) {
+      rest(out, time, id, part, side, type, limit, total, leaves);
+      return pending;
     }
     // The band follows the executions of this sweep: each trade may be at most one renewal
     // interval from the previous one (TSE: "from the last price").
@@ -265,11 +300,13 @@ public final class LimitOrderBook extends OrderStore {
     if (tif == TimeInForce.FOK.ordinal() && !fillable(part, side, type, limit, leaves, stp, ref)) {
       out.add(EventType.CANCELLED, time, 0, id, 0, part, 0, side, type, tif, limit, 0, total, leaves,
           0, CancelReason.FOK_UNFILLED.ordinal(), 0);
-      return;
+      return pending;
     }
     int opp = 1 - side;
     int base = opp * levels;
     long remaining = leaves;
+    makerCount = 0;
+    makerNext = 0;
     long tid = nextTradeId;
     boolean bandStop = false;
     boolean selfStop = false;
@@ -287,8 +324,10 @@ public final class LimitOrderBook extends OrderStore {
         break;
       }
       boolean tradedHere = false;
-      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = ordI[1 + 8 * o]) {
-        if (stp != SelfTradePrevention.NONE && ordI[0 + 8 * o] == part) {
+      int next;
+      for (int o = levelHead[base + i]; o != NIL && remaining > 0; o = next) {
+        next = nextOf(o); // before a fill that removes o recycles its slot
+        if (stp != SelfTradePrevention.NONE && partOf(o) == part) {
           if (stp == SelfTradePrevention.CANCEL_RESTING) {
             cancelEvent(out, time, o, CancelReason.SELF_TRADE);
             continue;
@@ -297,15 +336,27 @@ public final class LimitOrderBook extends OrderStore {
           break outer;
         }
         tradedHere = true;
-        long f = Math.min(remaining, ordL[3 + 4 * o]);
+        long f = Math.min(remaining, ord[3 + 8 * o]);
         remaining -= f;
-        long makerLeft = ordL[3 + 4 * o] - f;
+        long makerLeft = ord[3 + 8 * o] - f;
         if (side == BUY) {
-          out.add(EventType.TRADE, time, tid++, id, ordL[0 + 4 * o], part, ordI[0 + 8 * o], side, 0, 0, p, 0, f,
+          out.add(EventType.TRADE, time, tid++, id, ord[0 + 8 * o], part, partOf(o), side, 0, 0, p, 0, f,
               remaining, makerLeft, 0, 0);
         } else {
-          out.add(EventType.TRADE, time, tid++, ordL[0 + 4 * o], id, ordI[0 + 8 * o], part, side, 0, 0, p, 0, f,
+          out.add(EventType.TRADE, time, tid++, ord[0 + 8 * o], id, partOf(o), part, side, 0, 0, p, 0, f,
               makerLeft, remaining, 0, 0);
+        }
+        if (applyNow) {
+          // buy order first, as the event's apply does
+          if (side == BUY && aggressorSlot != NIL) reduceSlot(aggressorSlot, f);
+          reduceSlot(o, f);
+          if (side == SELL && aggressorSlot != NIL) reduceSlot(aggressorSlot, f);
+          lastPrice = p;
+          volume += f;
+          tradeCount++;
+          nextTradeId = tid;
+        } else {
+          noteMaker(o);
         }
       }
       if (tradedHere && ref != p) {
@@ -314,7 +365,8 @@ public final class LimitOrderBook extends OrderStore {
         hi = bandHighAt(ref, 1);
       }
     }
-    if (remaining == 0) return;
+    if (applyNow) pending = out.size();
+    if (remaining == 0) return pending;
     if (selfStop) {
       out.add(EventType.CANCELLED, time, 0, id, 0, part, 0, side, type, tif, limit, 0, total,
           remaining, 0, CancelReason.SELF_TRADE.ordinal(), 0);
@@ -336,6 +388,13 @@ public final class LimitOrderBook extends OrderStore {
     } else {
       rest(out, time, id, part, side, type, limit, total, remaining);
     }
+    return pending;
+  }
+
+  /** Whether a limit order of this side at this price reaches the opposite best (could trade). */
+  private boolean reaches(int side, long limit) {
+    int ob = side == BUY ? bestAsk : bestBid;
+    return ob != NIL && (side == BUY ? lower + ob * step <= limit : lower + ob * step >= limit);
   }
 
   /** Whether a FOK order can fill completely within its limit and the band. */
@@ -355,12 +414,12 @@ public final class LimitOrderBook extends OrderStore {
       if (stp == SelfTradePrevention.NONE) {
         need -= levelQty[base + i];
       } else {
-        for (int o = levelHead[base + i]; o != NIL; o = ordI[1 + 8 * o]) {
-          if (ordI[0 + 8 * o] == part) {
+        for (int o = levelHead[base + i]; o != NIL; o = nextOf(o)) {
+          if (partOf(o) == part) {
             if (stp == SelfTradePrevention.CANCEL_AGGRESSOR) return false;
             continue;
           }
-          need -= ordL[3 + 4 * o];
+          need -= ord[3 + 8 * o];
           if (need <= 0) return true;
         }
       }
@@ -410,9 +469,9 @@ public final class LimitOrderBook extends OrderStore {
 
   private void expireAll(BookEvents out, long time) {
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) cancelEvent(out, time, o, CancelReason.EXPIRED);
+      for (int o = mktHead[s]; o != NIL; o = nextOf(o)) cancelEvent(out, time, o, CancelReason.EXPIRED);
       for (int i = 0; i < levels; i++) {
-        for (int o = levelHead[s * levels + i]; o != NIL; o = ordI[1 + 8 * o]) {
+        for (int o = levelHead[s * levels + i]; o != NIL; o = nextOf(o)) {
           cancelEvent(out, time, o, CancelReason.EXPIRED);
         }
       }
@@ -424,8 +483,12 @@ public final class LimitOrderBook extends OrderStore {
   void applyFrom(int from, BookEvents ev) {
     for (int i = from; i < ev.size(); i++) applyOne(ev, i);
     hintId = Long.MIN_VALUE;
+    offBookId = Long.MIN_VALUE;
+    makerCount = 0;
+    makerNext = 0;
   }
 
+  private static final int T_ACCEPTED = EventType.ACCEPTED.ordinal();
   private static final int T_RESTED = EventType.RESTED.ordinal();
   private static final int T_TRADE = EventType.TRADE.ordinal();
   private static final int T_CANCELLED = EventType.CANCELLED.ordinal();
@@ -438,41 +501,61 @@ public final class LimitOrderBook extends OrderStore {
       int o = hintId == rid ? hintSlot : index.get(rid);
       if (o < 0) return;
       if (ev.code(i) == 1) {
-        long delta = ordL[3 + 4 * o] - ev.leaves(i);
-        ordL[2 + 4 * o] = ev.qty(i);
-        ordL[3 + 4 * o] = ev.leaves(i);
-        if (ordI[5 + 8 * o] == MARKET) mktQty[ordI[4 + 8 * o]] -= delta;
-        else levelQty[ordI[4 + 8 * o] * levels + priceIndex(ordL[1 + 4 * o])] -= delta;
+        long delta = ord[3 + 8 * o] - ev.leaves(i);
+        ord[2 + 8 * o] = ev.qty(i);
+        ord[3 + 8 * o] = ev.leaves(i);
+        if (typeOf(o) == MARKET) mktQty[sideOf(o)] -= delta;
+        else levelQty[sideOf(o) * levels + priceIndex(ord[1 + 8 * o])] -= delta;
       } else {
         unlink(o);
-        ordL[1 + 4 * o] = ev.price(i);
-        ordL[2 + 4 * o] = ev.qty(i);
-        ordL[3 + 4 * o] = ev.leaves(i);
+        ord[1 + 8 * o] = ev.price(i);
+        ord[2 + 8 * o] = ev.qty(i);
+        ord[3 + 8 * o] = ev.leaves(i);
         detached = o;
       }
     } else if (t == T_RESTED) {
       long id = ev.orderId(i);
-      if (detached != NIL && ordL[0 + 4 * detached] == id) {
+      if (id == offBookId) offBookId = Long.MIN_VALUE; // on the book from now on
+      if (detached != NIL && ord[0 + 8 * detached] == id) {
         int o = detached;
         detached = NIL;
-        ordL[1 + 4 * o] = ev.price(i);
-        ordL[2 + 4 * o] = ev.qty(i);
-        ordL[3 + 4 * o] = ev.leaves(i);
-        link(o, ev.sideOrdinal(i), ordI[5 + 8 * o], ev.price(i), ev.leaves(i));
+        ord[1 + 8 * o] = ev.price(i);
+        ord[2 + 8 * o] = ev.qty(i);
+        ord[3 + 8 * o] = ev.leaves(i);
+        link(o, ev.sideOrdinal(i), typeOf(o), ev.price(i), ev.leaves(i));
       } else {
         insert(id, ev.participant(i), ev.sideOrdinal(i), ev.orderTypeOrdinal(i),
             ev.price(i), ev.qty(i), ev.leaves(i));
       }
     } else if (t == T_TRADE) {
-      reduce(ev.orderId(i), ev.qty(i));
-      reduce(ev.otherOrderId(i), ev.qty(i));
+      long q = ev.qty(i);
+      if (makerNext < makerCount) {
+        // continuous: the maker's slot was noted while deciding (checked against its id)
+        int m = makerSlots[makerNext++];
+        int aggressor = ev.sideOrdinal(i);
+        long buyId = ev.orderId(i);
+        long sellId = ev.otherOrderId(i);
+        if (aggressor == BUY && ord[0 + 8 * m] == sellId) {
+          reduce(buyId, q);
+          reduceSlot(m, q);
+        } else if (aggressor == SELL && ord[0 + 8 * m] == buyId) {
+          reduceSlot(m, q);
+          reduce(sellId, q);
+        } else {
+          reduce(buyId, q);
+          reduce(sellId, q);
+        }
+      } else {
+        reduce(ev.orderId(i), q);
+        reduce(ev.otherOrderId(i), q);
+      }
       lastPrice = ev.price(i);
       volume += ev.qty(i);
       tradeCount++;
       nextTradeId = ev.tradeId(i) + 1;
     } else if (t == T_CANCELLED) {
       long cid = ev.orderId(i);
-      int o = hintId == cid ? hintSlot : index.get(cid);
+      int o = hintId == cid ? hintSlot : cid == offBookId ? NIL : index.get(cid);
       if (o >= 0) {
         if (o == detached) {
           detached = NIL;
@@ -481,7 +564,7 @@ public final class LimitOrderBook extends OrderStore {
           remove(o);
         }
       }
-    } else {
+    } else if (t != T_ACCEPTED) { // ACCEPTED changes nothing: the order is not on the book yet
       applyRare(ev, i);
     }
   }

@@ -8,8 +8,8 @@ import java.util.Arrays;
  * reduce, release) and the public queries about resting orders.
  *
  * <p>Price levels are dense arrays indexed by price (the daily limits bound the range), orders
- * live in parallel primitive arrays linked per level, and an open-addressing map finds them by
- * id; nothing is allocated per order once the arrays have grown to the working set.
+ * are 64-byte records in one primitive array, linked per level, and an open-addressing map finds
+ * them by id; nothing is allocated per order once the arrays have grown to the working set.
  *
  * <p>{@link LimitOrderBook} extends this class instead of holding one: the hot path (place,
  * cancel, modify in continuous matching) then reads these arrays as its own fields, with no extra
@@ -31,6 +31,8 @@ abstract class OrderStore {
   final long step;
   final int levels;
   final int istep;
+  private final long stepReciprocal;
+  private final int stepShift;
 
   // price levels: slot = side * levels + index
   final int[] levelHead;
@@ -43,20 +45,33 @@ abstract class OrderStore {
   final int[] mktTail = {NIL, NIL};
   final long[] mktQty = new long[2];
 
-  // Orders as array-of-structs, so one order's fields share cache lines:
-  //   ordL[4*o + 0..3] = id, price, total quantity, leaves
-  //   ordI[8*o + 0..5] = participant, next, prev, level index, side, order type (6, 7 unused)
-  long[] ordL;
-  int[] ordI;
+  // Orders as array-of-structs, one 64-byte record per order in one array, so the fields a command
+  // reads (owner, type, side, price, quantities, links) come in with one or two cache lines:
+  //   ord[8*o + 0..3] = id, price, total quantity, leaves
+  //   ord[8*o + 4]    = participant (low 32 bits) | side << 32 | order type << 40
+  //   ord[8*o + 5..7] = next, prev, level index
+  long[] ord;
   private int freeList = NIL;
   private int highWater;
   final LongIntMap index;
+  // the highest id ever inserted: a new order above it cannot be a live one (ids mostly grow, so
+  // most duplicate checks need no probe of the index, a cache miss on a random line)
+  long maxId = Long.MIN_VALUE;
 
   // an order a REPLACED event took off its level, until its RESTED event links it again
   int detached = NIL;
   // slot of the order the current command looked up while deciding (valid until applied)
   long hintId = Long.MIN_VALUE;
   int hintSlot = NIL;
+  // the new order being placed: not on the book until its RESTED event, so no lookup finds it
+  long offBookId = Long.MIN_VALUE;
+  // slots of the resting orders the current command traded with, in trade order (valid until
+  // applied): applying a TRADE then needs no lookup of the maker by id
+  int[] makerSlots = new int[64];
+  int makerCount;
+  int makerNext;
+  // onGrid[i]: whether lower + i * step is a valid price (the tick table, precomputed per level)
+  final boolean[] onGrid;
 
   OrderStore(BookRules rules, int expectedOrders) {
     this.ticks = rules.ticks();
@@ -65,48 +80,83 @@ abstract class OrderStore {
     this.step = ticks.tickAt(lower);
     this.levels = (int) ((upper - lower) / step) + 1;
     this.istep = (int) step;
+    // With l = ceil(log2 step), S = 31 + l and M = ceil(2^S / step): for 0 <= d < 2^31,
+    // floor(d * M / 2^S) = floor(d / step), since d * M / 2^S = d / step + err with
+    // err < 2^31 * step / (step * 2^S) = 2^-l <= 1 / step; and d * M < 2^31 * 2^32 fits a long.
+    if (upper - lower >= Integer.MAX_VALUE || step <= 0 || step >= (1L << 30)) {
+      throw new IllegalArgumentException("price range too wide for the level index");
+    }
+    int l = 64 - Long.numberOfLeadingZeros(step - 1);
+    this.stepShift = 31 + l;
+    this.stepReciprocal = ((1L << stepShift) + step - 1) / step;
     this.levelHead = new int[2 * levels];
     this.levelTail = new int[2 * levels];
     this.levelQty = new long[2 * levels];
     Arrays.fill(levelHead, NIL);
     Arrays.fill(levelTail, NIL);
+    this.onGrid = new boolean[levels];
+    for (int i = 0; i < levels; i++) onGrid[i] = ticks.onGrid(lower + i * step);
     int cap = Math.max(16, expectedOrders);
-    ordL = new long[cap * 4];
-    ordI = new int[cap * 8];
+    ord = new long[cap * 8];
     index = new LongIntMap(cap);
+  }
+
+  // ---------------------------------------------------------------- fields of order slot o
+
+  final int partOf(int o) {
+    return (int) ord[4 + 8 * o];
+  }
+
+  final int sideOf(int o) {
+    return (int) (ord[4 + 8 * o] >>> 32) & 0xff;
+  }
+
+  final int typeOf(int o) {
+    return (int) (ord[4 + 8 * o] >>> 40) & 0xff;
+  }
+
+  final int nextOf(int o) {
+    return (int) ord[5 + 8 * o];
+  }
+
+  final int prevOf(int o) {
+    return (int) ord[6 + 8 * o];
+  }
+
+  final int levelOf(int o) {
+    return (int) ord[7 + 8 * o];
   }
 
   // ---------------------------------------------------------------- changes (from apply only)
 
   final void insert(long id, int part, int side, int type, long price, long qty, long leaves) {
     int o = allocSlot();
-    ordL[0 + 4 * o] = id;
-    ordI[0 + 8 * o] = part;
-    ordI[4 + 8 * o] = (byte) side;
-    ordI[5 + 8 * o] = (byte) type;
-    ordL[1 + 4 * o] = price;
-    ordL[2 + 4 * o] = qty;
-    ordL[3 + 4 * o] = leaves;
+    ord[0 + 8 * o] = id;
+    ord[4 + 8 * o] = (part & 0xffffffffL) | ((side & 0xffL) << 32) | ((type & 0xffL) << 40);
+    ord[1 + 8 * o] = price;
+    ord[2 + 8 * o] = qty;
+    ord[3 + 8 * o] = leaves;
     index.put(id, o);
+    if (id > maxId) maxId = id;
     link(o, side, type, price, leaves);
   }
 
   final void link(int o, int side, int type, long price, long leaves) {
-    ordI[1 + 8 * o] = NIL;
+    ord[5 + 8 * o] = NIL;
     if (type == MARKET) {
-      ordI[2 + 8 * o] = mktTail[side];
+      ord[6 + 8 * o] = mktTail[side];
       if (mktTail[side] == NIL) mktHead[side] = o;
-      else ordI[1 + 8 * mktTail[side]] = o;
+      else ord[5 + 8 * mktTail[side]] = o;
       mktTail[side] = o;
       mktQty[side] += leaves;
       return;
     }
     int i = priceIndex(price);
-    ordI[3 + 8 * o] = i;
+    ord[7 + 8 * o] = i;
     int slot = side * levels + i;
-    ordI[2 + 8 * o] = levelTail[slot];
+    ord[6 + 8 * o] = levelTail[slot];
     if (levelTail[slot] == NIL) levelHead[slot] = o;
-    else ordI[1 + 8 * levelTail[slot]] = o;
+    else ord[5 + 8 * levelTail[slot]] = o;
     levelTail[slot] = o;
     levelQty[slot] += leaves;
     if (side == BUY) {
@@ -117,19 +167,23 @@ abstract class OrderStore {
   }
 
   final void reduce(long id, long qty) {
-    int o = index.get(id);
+    int o = id == hintId ? hintSlot : id == offBookId ? NIL : index.get(id);
     if (o < 0) return; // the aggressor, not on the book
-    ordL[3 + 4 * o] -= qty;
+    reduceSlot(o, qty);
+  }
+
+  final void reduceSlot(int o, long qty) {
+    ord[3 + 8 * o] -= qty;
     if (o == detached) {
-      if (ordL[3 + 4 * o] == 0) {
+      if (ord[3 + 8 * o] == 0) {
         detached = NIL;
         release(o);
       }
       return;
     }
-    if (ordI[5 + 8 * o] == MARKET) mktQty[ordI[4 + 8 * o]] -= qty;
-    else levelQty[ordI[4 + 8 * o] * levels + ordI[3 + 8 * o]] -= qty;
-    if (ordL[3 + 4 * o] == 0) remove(o);
+    if (typeOf(o) == MARKET) mktQty[sideOf(o)] -= qty;
+    else levelQty[sideOf(o) * levels + levelOf(o)] -= qty;
+    if (ord[3 + 8 * o] == 0) remove(o);
   }
 
   final void remove(int o) {
@@ -138,29 +192,29 @@ abstract class OrderStore {
   }
 
   final void release(int o) {
-    index.remove(ordL[0 + 4 * o]);
-    ordI[1 + 8 * o] = freeList;
+    index.remove(ord[0 + 8 * o]);
+    ord[5 + 8 * o] = freeList;
     freeList = o;
   }
 
   final void unlink(int o) {
-    int side = ordI[4 + 8 * o];
-    int prev = ordI[2 + 8 * o];
-    int next = ordI[1 + 8 * o];
-    if (ordI[5 + 8 * o] == MARKET) {
+    int side = sideOf(o);
+    int prev = prevOf(o);
+    int next = nextOf(o);
+    if (typeOf(o) == MARKET) {
       if (prev == NIL) mktHead[side] = next;
-      else ordI[1 + 8 * prev] = next;
+      else ord[5 + 8 * prev] = next;
       if (next == NIL) mktTail[side] = prev;
-      else ordI[2 + 8 * next] = prev;
-      mktQty[side] -= ordL[3 + 4 * o];
+      else ord[6 + 8 * next] = prev;
+      mktQty[side] -= ord[3 + 8 * o];
     } else {
-      int i = ordI[3 + 8 * o];
+      int i = levelOf(o);
       int slot = side * levels + i;
       if (prev == NIL) levelHead[slot] = next;
-      else ordI[1 + 8 * prev] = next;
+      else ord[5 + 8 * prev] = next;
       if (next == NIL) levelTail[slot] = prev;
-      else ordI[2 + 8 * next] = prev;
-      levelQty[slot] -= ordL[3 + 4 * o];
+      else ord[6 + 8 * next] = prev;
+      levelQty[slot] -= ord[3 + 8 * o];
       if (levelHead[slot] == NIL) {
         levelQty[slot] = 0;
         if (side == BUY && i == bestBid) bestBid = scanDown(i - 1);
@@ -182,26 +236,36 @@ abstract class OrderStore {
   private int allocSlot() {
     if (freeList != NIL) {
       int o = freeList;
-      freeList = ordI[1 + 8 * o];
+      freeList = nextOf(o);
       return o;
     }
-    if (highWater * 4 == ordL.length) growOrders();
+    if (highWater * 8 == ord.length) growOrders();
     return highWater++;
   }
 
   private void growOrders() {
-    ordL = Arrays.copyOf(ordL, ordL.length * 2);
-    ordI = Arrays.copyOf(ordI, ordI.length * 2);
+    ord = Arrays.copyOf(ord, ord.length * 2);
   }
 
+  /** Notes the slot of the maker of the TRADE event just written (see makerSlots). */
+  final void noteMaker(int o) {
+    if (makerCount == makerSlots.length) makerSlots = Arrays.copyOf(makerSlots, makerCount * 2);
+    makerSlots[makerCount++] = o;
+  }
+
+  /**
+   * Level index of a price within the limits: (price - lower) / step, as a multiply and a shift
+   * by a precomputed reciprocal (exact for every offset below 2^31, see the constructor), because
+   * a division by a field was a visible share of every place and reprice.
+   */
   final int priceIndex(long price) {
-    return (int) (price - lower) / istep;
+    return (int) (((price - lower) * stepReciprocal) >>> stepShift);
   }
 
   /** The CANCELLED event of resting order slot {@code o}. */
   final void cancelEvent(BookEvents out, long time, int o, CancelReason reason) {
-    out.add(EventType.CANCELLED, time, 0, ordL[0 + 4 * o], 0, ordI[0 + 8 * o], 0, ordI[4 + 8 * o], ordI[5 + 8 * o], DAY, ordL[1 + 4 * o],
-        0, ordL[2 + 4 * o], ordL[3 + 4 * o], 0, reason.ordinal(), 0);
+    out.add(EventType.CANCELLED, time, 0, ord[0 + 8 * o], 0, partOf(o), 0, sideOf(o), typeOf(o), DAY, ord[1 + 8 * o],
+        0, ord[2 + 8 * o], ord[3 + 8 * o], 0, reason.ordinal(), 0);
   }
 
   // ---------------------------------------------------------------- queries (part of LimitOrderBook's API)
@@ -258,19 +322,19 @@ abstract class OrderStore {
   /** Remaining quantity of a live order, or 0. */
   public long leavesOf(long orderId) {
     int o = index.get(orderId);
-    return o < 0 ? 0 : ordL[3 + 4 * o];
+    return o < 0 ? 0 : ord[3 + 8 * o];
   }
 
   /** Owner of a live order, or -1. */
   public int ownerOf(long orderId) {
     int o = index.get(orderId);
-    return o < 0 ? -1 : ordI[0 + 8 * o];
+    return o < 0 ? -1 : partOf(o);
   }
 
   /** Price of a live order (0 for market), or -1. */
   public long priceOf(long orderId) {
     int o = index.get(orderId);
-    return o < 0 ? -1 : ordL[1 + 4 * o];
+    return o < 0 ? -1 : ord[1 + 8 * o];
   }
 
   /** Ids of every live order of a participant (for a kill switch or cancel-on-disconnect). */
@@ -278,12 +342,12 @@ abstract class OrderStore {
     long[] ids = new long[16];
     int n = 0;
     for (int s = BUY; s <= SELL; s++) {
-      for (int o = mktHead[s]; o != NIL; o = ordI[1 + 8 * o]) {
-        if (ordI[0 + 8 * o] == participant) ids = push(ids, n++, ordL[0 + 4 * o]);
+      for (int o = mktHead[s]; o != NIL; o = nextOf(o)) {
+        if (partOf(o) == participant) ids = push(ids, n++, ord[0 + 8 * o]);
       }
       for (int i = 0; i < levels; i++) {
-        for (int o = levelHead[s * levels + i]; o != NIL; o = ordI[1 + 8 * o]) {
-          if (ordI[0 + 8 * o] == participant) ids = push(ids, n++, ordL[0 + 4 * o]);
+        for (int o = levelHead[s * levels + i]; o != NIL; o = nextOf(o)) {
+          if (partOf(o) == participant) ids = push(ids, n++, ord[0 + 8 * o]);
         }
       }
     }

@@ -258,6 +258,27 @@ class LimitOrderBookTest {
       assertEquals(Reject.NONE, t.sell(1, "1010", 100));
     }
 
+    /** The book skips the index probe for ids above every id it has held: ids below must still be caught. */
+    @Test
+    void duplicateIdBelowTheHighestIdEverHeld() {
+      TestBook t = TestBook.standard1000();
+      assertEquals(Reject.NONE, t.sell(5, "1010", 100));
+      assertEquals(Reject.NONE, t.sell(900, "1020", 100));
+      assertEquals(Reject.NONE, t.cancel(900)); // the highest id leaves the book
+      assertEquals(Reject.DUPLICATE_ORDER_ID, t.buy(5, "990", 100));
+      assertEquals(Reject.DUPLICATE_ORDER_ID, t.buy(5, "1010", 100, TimeInForce.IOC));
+      assertEquals(Reject.NONE, t.buy(901, "990", 100));
+      assertEquals(Reject.DUPLICATE_ORDER_ID, t.sell(901, "1030", 100));
+      LimitOrderBook restored = LimitOrderBook.restore(t.rules, t.book.snapshot());
+      BookEvents ev = new BookEvents();
+      assertEquals(Reject.DUPLICATE_ORDER_ID, restored.place(t.now, 5, 1, Side.SELL, OrderType.LIMIT, TimeInForce.DAY,
+          TestBook.px("1010"), 100, SelfTradePrevention.NONE, ev));
+      assertEquals(Reject.DUPLICATE_ORDER_ID, restored.place(t.now, 901, 1, Side.BUY, OrderType.LIMIT, TimeInForce.IOC,
+          TestBook.px("1010"), 100, SelfTradePrevention.NONE, ev));
+      assertEquals(Reject.NONE, restored.place(t.now, 902, 1, Side.BUY, OrderType.LIMIT, TimeInForce.DAY,
+          TestBook.px("990"), 100, SelfTradePrevention.NONE, ev));
+    }
+
     @Test
     void cancelAndModifyOfDeadOrUnknownOrdersAreRejectedWithoutEvents() {
       TestBook t = TestBook.standard1000();

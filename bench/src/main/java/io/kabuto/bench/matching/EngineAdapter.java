@@ -7,8 +7,8 @@ package io.kabuto.bench.matching;
  * engine reported in its events.
  */
 abstract class EngineAdapter {
-  final long[] acks = new long[4];
-  final long[] rejects = new long[4];
+  final long[] acks = new long[OrderStream.TYPES];
+  final long[] rejects = new long[OrderStream.TYPES];
   long trades;
   long tradedQty;
 
@@ -30,6 +30,12 @@ abstract class EngineAdapter {
   /** Orders resting on the book now. */
   abstract long restingOrders();
 
+  /** Total leaves of the orders resting on a side ({@link OrderStream#BUY} or SELL) now. */
+  abstract long restingVolume(int side);
+
+  /** Best price of a side now, 0 if the side is empty. */
+  abstract long bestPrice(int side);
+
   long totalAcks() {
     long n = 0;
     for (long a : acks) n += a;
@@ -45,7 +51,8 @@ abstract class EngineAdapter {
   String counts() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%-13s", name())).append(" acks/rejects");
-    for (int t = 0; t < 4; t++) {
+    for (int t = 0; t < OrderStream.TYPES; t++) {
+      if (acks[t] + rejects[t] == 0) continue;
       sb.append(' ').append(OrderStream.typeName(t)).append('=').append(acks[t]).append('/').append(rejects[t]);
     }
     sb.append(" | trades=").append(trades).append(" tradedQty=").append(tradedQty)

@@ -54,7 +54,10 @@ final class KabutoAdapter extends EngineAdapter {
         case OrderStream.PLACE_IOC -> r = b.place(i, orderId[i], uid[i], side[i] == OrderStream.BUY ? Side.BUY : Side.SELL,
             OrderType.LIMIT, TimeInForce.IOC, price[i], qty[i], SelfTradePrevention.NONE, ev);
         case OrderStream.CANCEL -> r = b.cancel(i, orderId[i], uid[i], ev);
-        default -> r = b.modify(i, orderId[i], uid[i], price[i], qty[i], ev); // qty = unchanged total
+        case OrderStream.PLACE_MARKET -> r = b.place(i, orderId[i], uid[i], side[i] == OrderStream.BUY ? Side.BUY : Side.SELL,
+            OrderType.MARKET, TimeInForce.IOC, 0, qty[i], SelfTradePrevention.NONE, ev);
+        // MOVE: new price, qty = the unchanged total; RESIZE: same price, qty = the new total
+        default -> r = b.modify(i, orderId[i], uid[i], price[i], qty[i], ev);
       }
       if (r == Reject.NONE) acks[t]++;
       else rejects[t]++;
@@ -73,5 +76,21 @@ final class KabutoAdapter extends EngineAdapter {
   @Override
   long restingOrders() {
     return book.orderCount();
+  }
+
+  @Override
+  long restingVolume(int side) {
+    int levels = (int) ((book.upperLimit() - book.lowerLimit()) / OrderStream.TICK) + 1;
+    long[] prices = new long[levels];
+    long[] qtys = new long[levels];
+    int n = book.depth(side == OrderStream.BUY ? Side.BUY : Side.SELL, prices, qtys);
+    long v = 0;
+    for (int k = 0; k < n; k++) v += qtys[k];
+    return v;
+  }
+
+  @Override
+  long bestPrice(int side) {
+    return side == OrderStream.BUY ? book.bestBid() : book.bestAsk();
   }
 }

@@ -1,6 +1,8 @@
 package io.kabuto.bench.matching;
 
 import io.kabuto.cli.KabutoCli;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,14 +18,21 @@ import picocli.CommandLine.Spec;
     description = {
       "Throughput of Kabuto's matching core (LimitOrderBook) against",
       "exchange-core 0.5.3's OrderBookDirectImpl, single-threaded, in one JVM.",
-      "Both engines get the same deterministic stream (9%% GTC, 3%% IOC,",
-      "6%% cancel, 82%% reprice; about 1,000 resting orders): warm-up passes,",
-      "then timed passes alternating between the engines.",
+      "Both engines get the same deterministic stream of each shape:",
+      "  reprice     82%% reprices of about 1,000 resting orders",
+      "  new-cancel  half new orders, nearly all cancelled soon, stale duplicates",
+      "  deep-book   about 30,000 resting orders over 300 ticks a side",
+      "  fast-mid    a trending mid whose new orders sweep the stale side",
+      "  ioc-taker   25%% IOC and market orders on a thin book",
+      "Per shape: a checking pass, warm-up passes, then timed passes alternating",
+      "between the engines.",
       "",
       "The last line is",
-      "  matching: kabuto=<ops/s> exchange-core=<ops/s> ratio=<kabuto/exchange-core>",
-      "with the median of the timed passes. Exit code 1 if the engines disagree",
-      "on the outcome of the stream.",
+      "  matching: worst=<lowest ratio> <shape>=<ratio> ... kabuto=<ops/s>",
+      "  exchange-core=<ops/s> ratio=<kabuto/exchange-core>",
+      "with medians of the timed passes; kabuto, exchange-core and ratio are the",
+      "reprice stream's. Exit code 1 if the engines disagree on the outcome of a",
+      "stream.",
       ""
     })
 public final class MatchingCommand implements Callable<Integer> {
@@ -46,12 +55,23 @@ public final class MatchingCommand implements Callable<Integer> {
       description = "Timed passes per engine (default: ${DEFAULT-VALUE}).")
   int passes = MatchingBench.DEFAULT_PASSES;
 
+  @Option(names = "--shapes", paramLabel = "LIST", split = ",",
+      description = "Shapes to run, comma-separated (default: all: reprice,new-cancel,deep-book,fast-mid,ioc-taker).")
+  List<String> shapes;
+
   @Override
   public Integer call() {
-    if (messages <= 10_000) throw new ParameterException(spec.commandLine(), "--messages must be above 10000");
     if (warmups < 0) throw new ParameterException(spec.commandLine(), "--warmups must be 0 or more");
     if (passes < 1) throw new ParameterException(spec.commandLine(), "--passes must be 1 or more");
-    MatchingBench.Result r = MatchingBench.run(messages, seed, warmups, passes, System.out);
+    List<StreamShape> run = new ArrayList<>();
+    try {
+      if (shapes == null) run.addAll(List.of(StreamShape.values()));
+      else for (String l : shapes) run.add(StreamShape.of(l.trim()));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (messages <= 50_000) throw new ParameterException(spec.commandLine(), "--messages must be above 50000");
+    MatchingBench.Result r = MatchingBench.run(run, messages, seed, warmups, passes, System.out);
     return r.consistent() ? 0 : 1;
   }
 }

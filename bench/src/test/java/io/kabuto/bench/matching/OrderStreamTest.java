@@ -77,13 +77,20 @@ class OrderStreamTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     MatchingBench.Result r;
     try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      r = MatchingBench.run(20_000, 5, 1, 1, out);
+      r = MatchingBench.run(40_000, 5, 1, 1, out);
     }
     assertTrue(r.consistent());
+    assertEquals(StreamShape.values().length, r.shapes().size());
     String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
     String last = lines[lines.length - 1];
-    assertTrue(last.matches("matching: kabuto=\\d+ exchange-core=\\d+ ratio=\\d+\\.\\d\\d"), last);
-    assertTrue(lines[lines.length - 2].contains("bytes/op"), lines[lines.length - 2]);
+    assertTrue(last.matches("matching: worst=\\d+\\.\\d\\d reprice=\\d+\\.\\d\\d new-cancel=\\d+\\.\\d\\d "
+        + "deep-book=\\d+\\.\\d\\d fast-mid=\\d+\\.\\d\\d ioc-taker=\\d+\\.\\d\\d "
+        + "kabuto=\\d+ exchange-core=\\d+ ratio=\\d+\\.\\d\\d"), last);
+    assertTrue(last.contains(String.format(java.util.Locale.ROOT, "worst=%.2f ", r.worst().ratio())), last);
+    assertTrue(last.endsWith(String.format(java.util.Locale.ROOT, "ratio=%.2f", r.headline().ratio())), last);
+    assertEquals(StreamShape.REPRICE, r.headline().shape());
+    assertTrue(lines[lines.length - 2].startsWith("ioc-taker") && lines[lines.length - 2].contains("bytes/op"),
+        lines[lines.length - 2]);
   }
 
   private static void assertShare(OrderStream s, byte type, double expected, double tolerance) {

@@ -21,10 +21,6 @@ import java.io.NotSerializableException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
  * The order path's messages between nodes in binary ({@link WireOut}): the orders, cancels and
@@ -37,7 +33,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * each stored event names its serializer). Enum constants go by ordinal, as in the journal ({@link EventData}): the core
  * enums' order is part of both formats. Everything else of the book stays Jackson CBOR.
  */
-public final class BookWireSerializer extends SerializerWithStringManifest {
+public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
   private static final String PLACE = "P1";
   private static final String CANCEL = "C1";
   private static final String MODIFY = "M1";
@@ -59,25 +55,13 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
   private static final Phase[] PHASES = Phase.values();
   private static final MarketDataMessage.Kind[] KINDS = MarketDataMessage.Kind.values();
 
-  private final ExtendedActorSystem system;
-  private volatile ActorRefResolver resolver;
-
   public BookWireSerializer(ExtendedActorSystem system) {
-    this.system = system;
+    super(system);
   }
 
   @Override
   public int identifier() {
     return 7302;
-  }
-
-  private ActorRefResolver resolver() {
-    ActorRefResolver r = resolver;
-    if (r == null) {
-      r = ActorRefResolver.get(Adapter.toTyped(system));
-      resolver = r;
-    }
-    return r;
   }
 
   @Override
@@ -231,10 +215,10 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
     Object o = switch (manifest) {
       case PLACE -> new PlaceOrder(in.varLong(), in.varInt(), in.ordinal(SIDES),
           in.ordinal(ORDER_TYPES), in.ordinal(TIFS), in.varLong(), in.varLong(), in.ordinal(STPS),
-          in.varLong(), replyTo(in.str()));
-      case CANCEL -> new CancelOrder(in.varLong(), in.varInt(), in.varLong(), replyTo(in.str()));
+          in.varLong(), resolve(in.str()));
+      case CANCEL -> new CancelOrder(in.varLong(), in.varInt(), in.varLong(), resolve(in.str()));
       case MODIFY -> new ModifyOrder(in.varLong(), in.varInt(), in.varLong(), in.varLong(),
-          in.varLong(), replyTo(in.str()));
+          in.varLong(), resolve(in.str()));
       case ACCEPTED -> new Accepted(in.varLong(), events(in));
       case REJECTED -> new Rejected(in.varLong(), in.ordinal(REJECTS), in.str());
       case EXECUTION -> new BookTopics.OwnExecution(in.str(), in.varLong(), in.varInt(),
@@ -251,7 +235,7 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
         for (int i = 0; i < n; i++) {
           commands.add(batched(in));
         }
-        yield new OrderBook.OrderBatch(id, commands, batchReplyTo(in.str()));
+        yield new OrderBook.OrderBatch(id, commands, resolve(in.str()));
       }
       case BATCH_ANSWER -> {
         long id = in.varLong();
@@ -266,18 +250,6 @@ public final class BookWireSerializer extends SerializerWithStringManifest {
     };
     in.end();
     return o;
-  }
-
-  private String ref(ActorRef<?> ref) {
-    return ref == null ? null : resolver().toSerializationFormat(ref);
-  }
-
-  private ActorRef<Response> replyTo(String ref) {
-    return ref == null ? null : resolver().resolveActorRef(ref);
-  }
-
-  private ActorRef<OrderBook.BatchAnswer> batchReplyTo(String ref) {
-    return ref == null ? null : resolver().resolveActorRef(ref);
   }
 
   private static int count(WireIn in) {

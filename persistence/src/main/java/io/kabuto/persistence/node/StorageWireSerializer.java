@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
  * The journal's hot messages in binary ({@link WireOut}): the writes of a node's books go to each
@@ -21,31 +18,19 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * (Pekko's serialized {@code PersistentRepr}s) pass through as they are, not wrapped again.
  * Everything else between journals and storage nodes stays Jackson CBOR.
  */
-public final class StorageWireSerializer extends SerializerWithStringManifest {
+public final class StorageWireSerializer extends io.kabuto.wire.WireSerializer {
   private static final String APPEND = "A1";
   private static final String APPEND_REPLY = "R1";
   private static final String APPEND_BATCH = "B1";
   private static final String APPEND_BATCH_REPLY = "Q1";
 
-  private final ExtendedActorSystem system;
-  private volatile ActorRefResolver resolver;
-
   public StorageWireSerializer(ExtendedActorSystem system) {
-    this.system = system;
+    super(system);
   }
 
   @Override
   public int identifier() {
     return 7301;
-  }
-
-  private ActorRefResolver resolver() {
-    ActorRefResolver r = resolver;
-    if (r == null) {
-      r = ActorRefResolver.get(Adapter.toTyped(system));
-      resolver = r;
-    }
-    return r;
   }
 
   @Override
@@ -70,7 +55,7 @@ public final class StorageWireSerializer extends SerializerWithStringManifest {
     if (o instanceof StorageNode.Append a) {
       WireOut w = new WireOut(size(a));
       append(w, a);
-      return w.str(a.replyTo() == null ? null : resolver().toSerializationFormat(a.replyTo()))
+      return w.str(ref(a.replyTo()))
           .toBytes();
     }
     if (o instanceof AppendReply r) {
@@ -87,7 +72,7 @@ public final class StorageWireSerializer extends SerializerWithStringManifest {
       for (StorageNode.Append a : b.appends()) {
         append(w, a);
       }
-      return w.str(b.replyTo() == null ? null : resolver().toSerializationFormat(b.replyTo()))
+      return w.str(ref(b.replyTo()))
           .toBytes();
     }
     if (o instanceof StorageProtocol.AppendBatchReply b) {
@@ -158,7 +143,7 @@ public final class StorageWireSerializer extends SerializerWithStringManifest {
         StorageNode.Append a = append(in, null);
         String ref = in.str();
         o = ref == null ? a : new StorageNode.Append(a.pid(), a.epoch(), a.entries(),
-            a.mirrorGeneration(), a.endsLog(), resolver().resolveActorRef(ref));
+            a.mirrorGeneration(), a.endsLog(), resolve(ref));
       }
       case APPEND_REPLY -> o = reply(in);
       case APPEND_BATCH -> {
@@ -169,7 +154,7 @@ public final class StorageWireSerializer extends SerializerWithStringManifest {
         }
         String ref = in.str();
         o = new StorageNode.AppendBatch(appends,
-            ref == null ? null : resolver().resolveActorRef(ref));
+            resolve(ref));
       }
       case APPEND_BATCH_REPLY -> {
         String replica = in.str();

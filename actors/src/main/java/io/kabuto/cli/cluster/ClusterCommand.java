@@ -230,7 +230,7 @@ public final class ClusterCommand implements Callable<Integer> {
     long wd = Watchdog.start(ops);
     out.println("  watchdog: pid " + wd + ", log " + Watchdog.logFile(ops.runDir)
         + " (downs a node at once when its process exits)");
-    List<String> failed = waitUp(ops, out, states, timeout);
+    List<String> failed = waitUp(ops, out, states, timeout, true);
     printTable(ops, out, states);
     if (!failed.isEmpty()) {
       reportFailed(ops, out, failed);
@@ -256,6 +256,15 @@ public final class ClusterCommand implements Callable<Integer> {
 
   /** Waits until each node answers /health with status Up; returns the nodes that did not. */
   static List<String> waitUp(ClusterOps ops, PrintWriter out, List<NodeState> nodes, int timeoutSeconds) {
+    return waitUp(ops, out, nodes, timeoutSeconds, false);
+  }
+
+  /**
+   * {@code converged}: a node also counts only once every member it sees is Up (a whole
+   * cluster's start; a restarted node may still see a dead one being removed).
+   */
+  static List<String> waitUp(ClusterOps ops, PrintWriter out, List<NodeState> nodes,
+      int timeoutSeconds, boolean converged) {
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(timeoutSeconds).toNanos();
     Set<String> up = new LinkedHashSet<>();
@@ -273,7 +282,8 @@ public final class ClusterCommand implements Callable<Integer> {
           continue;
         }
         Optional<JsonNode> h = ops.health(n, Duration.ofSeconds(5));
-        if (h.isPresent() && "Up".equals(ClusterOps.text(h.get(), "status"))) {
+        if (h.isPresent() && "Up".equals(ClusterOps.text(h.get(), "status"))
+            && (!converged || seesAllUp(h.get(), nodes.size() - dead.size()))) {
           up.add(n.name());
         }
       }
@@ -296,6 +306,22 @@ public final class ClusterCommand implements Callable<Integer> {
       }
     }
     return failed;
+  }
+
+  /**
+   * A node is Up for `cluster up` once it also sees the others Up: its own status turns Up a
+   * gossip round or two before every other node has heard, and a user (or script) reading
+   * "cluster up" next asks any node about all of them.
+   */
+  private static boolean seesAllUp(JsonNode health, int expected) {
+    int upMembers = 0;
+    for (JsonNode m : health.path("members")) {
+      if (!"Up".equals(m.path("status").asText())) {
+        return false;
+      }
+      upMembers++;
+    }
+    return upMembers >= expected;
   }
 
   static void printTable(ClusterOps ops, PrintWriter out, List<NodeState> nodes) {

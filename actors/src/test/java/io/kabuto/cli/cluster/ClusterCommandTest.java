@@ -95,6 +95,22 @@ class ClusterCommandTest extends ThreeNodeClusterTest {
     return m != null && !m.path("reachable").asBoolean();
   }
 
+  /**
+   * How long the nodes' failure detector (cluster-config/base.conf) takes at most to call a
+   * silent node unreachable: its acceptable pause plus two heartbeats, and 2 s for the
+   * /health polls. A partition or a pause must be seen within that, and healed before the
+   * resolver's stable-after counted from there.
+   */
+  private static final Duration DETECTION = detection();
+
+  private static Duration detection() {
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseResources(
+        "kabuto/base.conf");
+    Duration pause = c.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause");
+    Duration heartbeat = c.getDuration("pekko.cluster.failure-detector.heartbeat-interval");
+    return pause.plus(heartbeat.multipliedBy(2)).plusSeconds(2);
+  }
+
   @Test
   @Timeout(180)
   void upStatusKillRestartPartitionPauseDown() throws Exception {
@@ -154,7 +170,7 @@ class ClusterCommandTest extends ThreeNodeClusterTest {
     Run part = cli("partition", "node-1", "/", "node-2,node-3");
     assertEquals(0, part.rc(), part.out());
     assertTrue(part.out().contains("blackhole"), part.out());
-    await(1, Duration.ofSeconds(6), "node-1 unreachable", h -> unreachable(h, 0));
+    await(1, DETECTION, "node-1 unreachable", h -> unreachable(h, 0));
     await(0, Duration.ofSeconds(2), "node-2 unreachable from node-1", h -> unreachable(h, 1));
     Run heal = cli("heal");
     assertEquals(0, heal.rc(), heal.out());
@@ -165,7 +181,7 @@ class ClusterCommandTest extends ThreeNodeClusterTest {
     assertEquals(0, cli("pause", "node-2").rc());
     Run paused = cli("status", "--json");
     assertEquals("paused", JSON.readTree(paused.out()).path("nodes").get(1).path("state").asText(), paused.out());
-    await(0, Duration.ofSeconds(6), "node-2 unreachable", h -> unreachable(h, 1));
+    await(0, DETECTION, "node-2 unreachable", h -> unreachable(h, 1));
     assertEquals(0, cli("resume", "node-2").rc());
     await(0, Duration.ofSeconds(10), "node-2 reachable again", h -> reachable(h, 1));
     await(1, Duration.ofSeconds(10), "node-2 answers and sees node-1", h -> reachable(h, 0));

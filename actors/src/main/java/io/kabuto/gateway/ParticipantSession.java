@@ -297,6 +297,10 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
         .onMessage(BookAnswered.class, this::onBookAnswered)
         .onMessage(Retry.class, r -> send(r.pending()))
         .onMessage(LinkAnswered.class, this::onLinkAnswered)
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+          nodeInFlight.addAndGet(-inFlight); // a stopped session holds no room on the node
+          return this;
+        })
         .onMessage(ExecutionArrived.class, this::onExecution)
         .onMessage(Subscribe.class, s -> {
           if (subscribers.add(s.subscriber())) {

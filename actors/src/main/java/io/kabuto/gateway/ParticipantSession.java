@@ -170,27 +170,6 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   public record Execution(String clOrdId, String symbol, long orderId, OrderBook.EventData event,
       long bookSeq, int index, String bustReason) implements Reply {}
 
-
-  /**
-   * A request to a book in flight. {@code remember}: a cancel or replace, whose answer a resend
-   * of its ClOrdID gets again. {@code then}: instead of answering, continue with the book's
-   * response.
-   */
-  record Pending(String clOrdId, String symbol, long orderId,
-      Function<ActorRef<OrderBook.Response>, OrderBook.Command> command, ActorRef<Reply> replyTo,
-      long deadlineNanos, int attempt, boolean remember,
-      Function<OrderBook.Response, Behavior<Command>> then) {
-    Pending next() {
-      return new Pending(clOrdId, symbol, orderId, command, replyTo, deadlineNanos, attempt + 1,
-          remember, then);
-    }
-
-    Pending withThen(Function<OrderBook.Response, Behavior<Command>> next) {
-      return new Pending(clOrdId, symbol, orderId, command, replyTo, deadlineNanos, attempt,
-          remember, next);
-    }
-  }
-
   private static final int RECENT_EXECUTIONS = 65_536;
 
   public static Behavior<Command> create(Participant participant, GatewaySettings settings,
@@ -230,10 +209,7 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
   private final Set<String> symbolsTouched = new TreeSet<>();
   private final SessionKillSwitch killSwitch;
   private final SessionOrders orders;
-  /** Requests of this session waiting for a book (see {@link #busy}). */
-  private int inFlight;
-  /** The same for every session of this gateway node. */
-  private final java.util.concurrent.atomic.AtomicInteger nodeInFlight;
+  private final InFlight inFlight;
   /** Orders, cancels and replaces go to the books through the node's link, in batches. */
   private final ActorRef<BookLink.Command> link;
   private final ActorRef<BookLink.Answered> linkAnswers;
@@ -247,7 +223,7 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
       ActorRef<BookLink.Command> link) {
     super(ctx);
     this.participant = participant;
-    this.nodeInFlight = nodeInFlight;
+    this.inFlight = new InFlight(settings, nodeInFlight);
     this.link = link;
     this.linkAnswers = ctx.messageAdapter(BookLink.Answered.class, LinkAnswered::new);
     this.settings = settings;
@@ -298,7 +274,7 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
         .onMessage(Retry.class, r -> send(r.pending()))
         .onMessage(LinkAnswered.class, this::onLinkAnswered)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
-          nodeInFlight.addAndGet(-inFlight); // a stopped session holds no room on the node
+          inFlight.releaseAll();
           return this;
         })
         .onMessage(ExecutionArrived.class, this::onExecution)
@@ -344,8 +320,7 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
 
   Behavior<Command> send(Pending p) {
     if (p.attempt() == 1) {
-      inFlight++;
-      nodeInFlight.incrementAndGet();
+      inFlight.started();
     }
     OrderBook.Command batchable = p.command().apply(null);
     if (batchable instanceof OrderBook.PlaceOrder || batchable instanceof OrderBook.CancelOrder
@@ -374,24 +349,14 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
             + "'s book within " + settings.attemptTimeout(p.attempt())) : null));
   }
 
-  /**
-   * Whether a request must be refused EXCHANGE_BUSY: this session or this gateway node already
-   * has its bound of requests waiting for the books. {@code cancel}: a cancel reduces risk, so it
-   * gets twice the room of new orders and replaces.
-   */
+  /** See {@link InFlight#busy}. */
   boolean busy(boolean cancel) {
-    int factor = cancel ? 2 : 1;
-    return inFlight >= settings.maxInFlightPerSession() * factor
-        || nodeInFlight.get() >= settings.maxInFlightPerNode() * factor;
+    return inFlight.busy(cancel);
   }
 
   Behavior<Command> refuseBusy(ActorRef<Reply> to, String clOrdId) {
     return refuse(to, clOrdId, GatewayReject.EXCHANGE_BUSY, GatewayReject.EXCHANGE_BUSY.reason()
-        + " (" + (inFlight >= settings.maxInFlightPerSession()
-            ? inFlight + " requests of this session in flight, bound "
-                + settings.maxInFlightPerSession()
-            : nodeInFlight.get() + " requests of this gateway node in flight, bound "
-                + settings.maxInFlightPerNode()) + ")");
+        + " (" + inFlight.why() + ")");
   }
 
   private Behavior<Command> onBookAnswered(BookAnswered a) {
@@ -414,8 +379,7 @@ public final class ParticipantSession extends AbstractBehavior<ParticipantSessio
 
   /** A request sent by {@link #send} has its final answer (or failure). */
   private void done() {
-    inFlight--;
-    nodeInFlight.decrementAndGet();
+    inFlight.finished();
   }
 
   Behavior<Command> answer(Pending p, OrderBook.Response response) {

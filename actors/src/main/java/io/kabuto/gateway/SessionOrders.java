@@ -8,7 +8,6 @@ import io.kabuto.gateway.ParticipantSession.Command;
 import io.kabuto.gateway.ParticipantSession.Execution;
 import io.kabuto.gateway.ParticipantSession.GetOrder;
 import io.kabuto.gateway.ParticipantSession.NewOrder;
-import io.kabuto.gateway.ParticipantSession.Pending;
 import io.kabuto.gateway.ParticipantSession.ReplaceOrder;
 import io.kabuto.gateway.ParticipantSession.Reply;
 import io.kabuto.matching.EventType;

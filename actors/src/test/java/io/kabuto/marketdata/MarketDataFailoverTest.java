@@ -1,5 +1,6 @@
 package io.kabuto.marketdata;
 
+import io.kabuto.testing.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,6 @@ import io.kabuto.matching.TimeInForce;
 import io.kabuto.node.KabutoNode;
 import io.kabuto.node.NodeConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,11 +57,6 @@ class MarketDataFailoverTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private KabutoNode start(String name, int port, int seedPort, List<String> roles) throws Exception {
     Path conf = root.resolve(name + ".conf");
@@ -126,10 +121,10 @@ class MarketDataFailoverTest {
   @Test
   void aSubscriberSeesEveryMessageOnceAcrossAFailover() throws Exception {
     root = Files.createTempDirectory("kabuto-md-failover");
-    int p1 = freePort();
+    int p1 = FreePorts.next();
     KabutoNode n1 = start("n1", p1, p1, List.of("matching", "storage"));
-    KabutoNode n2 = start("n2", freePort(), p1, List.of("matching", "storage"));
-    KabutoNode gw = start("n3", freePort(), p1, List.of("storage", "gateway"));
+    KabutoNode n2 = start("n2", FreePorts.next(), p1, List.of("matching", "storage"));
+    KabutoNode gw = start("n3", FreePorts.next(), p1, List.of("storage", "gateway"));
     for (KabutoNode n : nodes) n.up().toCompletableFuture().get(90, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (nodes.stream().anyMatch(n -> Cluster.get(n.system()).state().members().size() < 3

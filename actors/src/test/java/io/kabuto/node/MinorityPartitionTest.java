@@ -1,5 +1,6 @@
 package io.kabuto.node;
 
+import io.kabuto.testing.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import io.kabuto.matching.SelfTradePrevention;
 import io.kabuto.matching.Side;
 import io.kabuto.matching.TimeInForce;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,11 +64,6 @@ class MinorityPartitionTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private KabutoNode start(String name, int port, int seedPort) throws Exception {
     Path conf = root.resolve(name + ".conf");
@@ -115,9 +110,9 @@ class MinorityPartitionTest {
   @Test
   void a_minority_partition_leaves_no_dual_active_book() throws Exception {
     root = Files.createTempDirectory("kabuto-partition-test");
-    int p1 = freePort();
-    List<KabutoNode> all = List.of(start("n1", p1, p1), start("n2", freePort(), p1),
-        start("n3", freePort(), p1));
+    int p1 = FreePorts.next();
+    List<KabutoNode> all = List.of(start("n1", p1, p1), start("n2", FreePorts.next(), p1),
+        start("n3", FreePorts.next(), p1));
     for (KabutoNode n : all) {
       n.up().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }

@@ -1,5 +1,6 @@
 package io.kabuto.node;
 
+import io.kabuto.testing.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,10 +164,7 @@ class NodeConfigTest {
 
   @Test
   void singleNodeStartsAndIsUp() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FreePorts.next();
     NodeConfig nc =
         NodeConfig.build(new NodeConfig.Options().port(port).dataDir(tmp.resolve("node-" + port)));
     assertTrue(nc.joinsSelf());

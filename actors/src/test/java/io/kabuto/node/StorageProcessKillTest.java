@@ -1,5 +1,6 @@
 package io.kabuto.node;
 
+import io.kabuto.testing.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import io.kabuto.matching.Side;
 import io.kabuto.matching.TimeInForce;
 import io.kabuto.persistence.journal.StorageReplicas;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,11 +57,6 @@ class StorageProcessKillTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private Path config(String name) throws IOException {
     Path f = root.resolve(name + ".conf");
@@ -113,9 +108,9 @@ class StorageProcessKillTest {
   @Test
   void sigkill_of_a_storage_process_loses_no_acknowledged_order() throws Exception {
     root = Files.createTempDirectory("kabuto-kill-test");
-    int p1 = freePort();
-    int p2 = freePort();
-    int p3 = freePort();
+    int p1 = FreePorts.next();
+    int p2 = FreePorts.next();
+    int p3 = FreePorts.next();
     startStorage("st-1", p1, p1);
     Process st2 = startStorage("st-2", p2, p1);
     startStorage("st-3", p3, p1);

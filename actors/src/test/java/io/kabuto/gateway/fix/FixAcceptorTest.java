@@ -1,5 +1,6 @@
 package io.kabuto.gateway.fix;
 
+import io.kabuto.testing.FreePorts;
 import static io.kabuto.gateway.fix.FixClient.str;
 import static io.kabuto.gateway.fix.FixClient.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +13,6 @@ import io.kabuto.gateway.Gateway;
 import io.kabuto.gateway.ParticipantSession;
 import io.kabuto.node.KabutoNode;
 import io.kabuto.node.NodeConfig;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,9 +61,7 @@ class FixAcceptorTest {
   @BeforeAll
   static void start() throws Exception {
     tmp = Files.createTempDirectory("kabuto-fix-test");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePorts.next();
     StringBuilder symbols = new StringBuilder();
     for (int i = 1; i <= 14; i++) {
       symbols.append("\"T").append(i).append("\" { base-price = \"2000\", tick-table = TOPIX500, "

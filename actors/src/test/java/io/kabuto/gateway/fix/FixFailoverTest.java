@@ -1,5 +1,6 @@
 package io.kabuto.gateway.fix;
 
+import io.kabuto.testing.FreePorts;
 import static io.kabuto.gateway.fix.FixClient.str;
 import static io.kabuto.gateway.fix.FixClient.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kabuto.node.KabutoNode;
 import io.kabuto.node.NodeConfig;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,11 +37,6 @@ class FixFailoverTest {
   static final List<KabutoNode> nodes = new ArrayList<>();
   static Path tmp;
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   static KabutoNode start(String name, List<String> roles, int port, int seedPort, int fixPort)
       throws Exception {
@@ -86,10 +81,10 @@ class FixFailoverTest {
   @Test
   void a_broker_fails_over_to_another_gateway_without_a_sequence_reset() throws Exception {
     tmp = Files.createTempDirectory("kabuto-fix-failover");
-    int corePort = freePort();
-    int fix1 = freePort();
-    int fix2 = freePort();
-    start("core", List.of("matching", "storage"), corePort, corePort, freePort());
+    int corePort = FreePorts.next();
+    int fix1 = FreePorts.next();
+    int fix2 = FreePorts.next();
+    start("core", List.of("matching", "storage"), corePort, corePort, FreePorts.next());
     KabutoNode g1 = start("gw-1", List.of("gateway"), 0, corePort, fix1);
     start("gw-2", List.of("gateway"), 0, corePort, fix2);
     String run = Long.toString(System.nanoTime(), 36);

@@ -1,5 +1,6 @@
 package io.kabuto.gateway.http;
 
+import io.kabuto.testing.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,6 @@ import io.kabuto.matching.TimeInForce;
 import io.kabuto.node.KabutoNode;
 import io.kabuto.node.NodeConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -61,11 +61,6 @@ class GatewayNodesTest {
   private static KabutoNode gw2;
   private static Path root;
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static KabutoNode start(String name, String roles, int port, int seed)
       throws Exception {
@@ -93,10 +88,10 @@ class GatewayNodesTest {
   @BeforeAll
   static void startCluster() throws Exception {
     root = Files.createTempDirectory("kabuto-gateway-nodes");
-    int seed = freePort();
+    int seed = FreePorts.next();
     matching = start("m1", "matching, storage", seed, seed);
-    gw1 = start("g1", "gateway", freePort(), seed);
-    gw2 = start("g2", "gateway", freePort(), seed);
+    gw1 = start("g1", "gateway", FreePorts.next(), seed);
+    gw2 = start("g2", "gateway", FreePorts.next(), seed);
     for (KabutoNode n : nodes) {
       n.up().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }

@@ -229,7 +229,7 @@ public final class FailoverBench {
           } else if (ev instanceof ClusterEvent.MemberRemoved r) {
             String a = r.member().address().toString();
             removedAt.put(a, now);
-            if (a.equals(killedAddress) && sender != null) {
+            if (a.equals(killedAddress) && sender != null && !sender.isShutdown()) {
               // The book's host is gone for good: what was sent to it since the kill is lost, and
               // the shard is moving. Resend the unanswered orders now (same ids: idempotent), as a
               // gateway should on "shard moved", instead of waiting out the 1 s ask timeout. A

@@ -64,7 +64,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class BookFailoverTest extends ThreeNodeClusterTest {
   static final Duration ACKED_AGAIN_WITHIN = Duration.ofSeconds(10);
-  static final long PRICE = 20_000; // 2,000 yen: 7203's base price, a resting buy
+  /** A resting buy at the symbol's base price (0.1-yen units), set once the symbol is chosen. */
+  private volatile long price;
   static final long QTY = 100;
   static final long TIME = (8 * 60L + 30) * 60_000L;
   static final List<String> LISTED = List.of("4565", "6758", "7203", "8306", "9984");
@@ -134,6 +135,8 @@ class BookFailoverTest extends ThreeNodeClusterTest {
     int victim = before.containsValue(oldest) ? oldest : before.get("7203");
     symbol = before.entrySet().stream().filter(e -> e.getValue() == victim).map(Map.Entry::getKey)
         .findFirst().orElseThrow();
+    price = Math.round(Double.parseDouble(client.system().settings().config()
+        .getString("kabuto.book.symbols.\"" + symbol + "\".base-price")) * 10);
     System.out.printf("placement %s; shard coordinator on node-%d; killing node-%d, host of %s%n",
         before, oldest + 1, victim + 1, symbol);
 
@@ -176,7 +179,7 @@ class BookFailoverTest extends ThreeNodeClusterTest {
     awaitTrue(Duration.ofSeconds(30), () -> pending.get() == 0, "every order answered");
     stopped = true;
     OrderBook.Depth d = depth(symbol, Duration.ofSeconds(5)).orElseThrow();
-    long onBook = d.bids().stream().filter(l -> l.price() == PRICE).mapToLong(OrderBook.Level::qty).sum();
+    long onBook = d.bids().stream().filter(l -> l.price() == price).mapToLong(OrderBook.Level::qty).sum();
     assertEquals(acked.get() * QTY, onBook, "every acknowledged order is on the book (" + acked.get() + " acked)");
   }
 
@@ -213,7 +216,7 @@ class BookFailoverTest extends ThreeNodeClusterTest {
     String s = symbol;
     AskPattern.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>ask(books,
             reply -> new ShardingEnvelope<>(s, new OrderBook.PlaceOrder(id, 1, Side.BUY, OrderType.LIMIT,
-                TimeInForce.DAY, PRICE, QTY, SelfTradePrevention.NONE, TIME, reply)),
+                TimeInForce.DAY, price, QTY, SelfTradePrevention.NONE, TIME, reply)),
             Duration.ofSeconds(1), client.system().scheduler())
         .whenComplete((r, e) -> {
           if (r instanceof OrderBook.Accepted) {

@@ -45,6 +45,8 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
   private static final String BATCH_ANSWER = "Q1";
   /** The journal's book event: one per command, a whole write's worth per journal write. */
   private static final String APPLIED = "E1";
+  /** A book's snapshot (see {@link BookSnapshotWire}). */
+  private static final String SNAPSHOT = "S1";
 
   private static final EventType[] EVENT_TYPES = EventType.values();
   private static final Side[] SIDES = Side.values();
@@ -76,6 +78,7 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
     if (o instanceof OrderBook.OrderBatch) return ORDER_BATCH;
     if (o instanceof OrderBook.BatchAnswer) return BATCH_ANSWER;
     if (o instanceof OrderBook.Applied) return APPLIED;
+    if (o instanceof OrderBook.Snapshot) return SNAPSHOT;
     throw new IllegalArgumentException("BookWireSerializer cannot serialize " + o.getClass());
   }
 
@@ -111,11 +114,10 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
       return w.str(x.bustReason()).toBytes();
     }
     if (o instanceof MarketDataMessage m) {
-      return new WireOut(96).str(m.symbol()).varLong(m.seq()).ordinal(m.kind()).varLong(m.time())
-          .varLong(m.bookSeq()).varLong(m.tradeId()).varLong(m.price()).varLong(m.qty())
-          .ordinal(m.aggressor()).varLong(m.bidPrice()).varLong(m.bidQty())
-          .varLong(m.askPrice()).varLong(m.askQty()).ordinal(m.phase()).bool(m.halted())
-          .str(m.text()).toBytes();
+      return marketData(new WireOut(96), m).toBytes();
+    }
+    if (o instanceof OrderBook.Snapshot s) {
+      return BookSnapshotWire.write(s);
     }
     if (o instanceof OrderBook.Applied a) {
       WireOut w = new WireOut(16 + 48 * a.events().size()).varLong(a.seq());
@@ -223,10 +225,8 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
       case REJECTED -> new Rejected(in.varLong(), in.ordinal(REJECTS), in.str());
       case EXECUTION -> new BookTopics.OwnExecution(in.str(), in.varLong(), in.varInt(),
           in.varLong(), in.varInt(), in.bool() ? event(in) : null, in.str());
-      case MARKET_DATA -> new MarketDataMessage(in.str(), in.varLong(), in.ordinal(KINDS),
-          in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.ordinal(SIDES),
-          in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.ordinal(PHASES), in.bool(),
-          in.str());
+      case MARKET_DATA -> marketData(in);
+      case SNAPSHOT -> BookSnapshotWire.read(in);
       case APPLIED -> new OrderBook.Applied(in.varLong(), events(in));
       case ORDER_BATCH -> {
         long id = in.varLong();
@@ -252,7 +252,7 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
     return o;
   }
 
-  private static int count(WireIn in) {
+  static int count(WireIn in) {
     int n = in.varInt();
     if (n < 0 || n > 1_000_000) {
       throw new IllegalArgumentException("corrupt message: " + n + " items");
@@ -260,14 +260,29 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
     return n;
   }
 
-  private static void events(WireOut w, List<EventData> events) {
+  static WireOut marketData(WireOut w, MarketDataMessage m) {
+    return w.str(m.symbol()).varLong(m.seq()).ordinal(m.kind()).varLong(m.time())
+        .varLong(m.bookSeq()).varLong(m.tradeId()).varLong(m.price()).varLong(m.qty())
+        .ordinal(m.aggressor()).varLong(m.bidPrice()).varLong(m.bidQty())
+        .varLong(m.askPrice()).varLong(m.askQty()).ordinal(m.phase()).bool(m.halted())
+        .str(m.text());
+  }
+
+  static MarketDataMessage marketData(WireIn in) {
+    return new MarketDataMessage(in.str(), in.varLong(), in.ordinal(KINDS),
+        in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.ordinal(SIDES),
+        in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.ordinal(PHASES), in.bool(),
+        in.str());
+  }
+
+  static void events(WireOut w, List<EventData> events) {
     w.varInt(events.size());
     for (EventData e : events) {
       event(w, e);
     }
   }
 
-  private static void event(WireOut w, EventData e) {
+  static void event(WireOut w, EventData e) {
     w.ordinal(e.type()).varLong(e.time()).varLong(e.tradeId()).varLong(e.orderId())
         .varLong(e.otherOrderId()).varInt(e.participant()).varInt(e.otherParticipant())
         .varInt(e.side()).varInt(e.orderType()).varInt(e.tif()).varLong(e.price())
@@ -275,7 +290,7 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
         .varInt(e.code()).varLong(e.aux());
   }
 
-  private static List<EventData> events(WireIn in) {
+  static List<EventData> events(WireIn in) {
     int n = count(in);
     List<EventData> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -284,7 +299,7 @@ public final class BookWireSerializer extends io.kabuto.wire.WireSerializer {
     return List.copyOf(events);
   }
 
-  private static EventData event(WireIn in) {
+  static EventData event(WireIn in) {
     return new EventData(in.ordinal(EVENT_TYPES), in.varLong(), in.varLong(), in.varLong(),
         in.varLong(), in.varInt(), in.varInt(), in.varInt(), in.varInt(), in.varInt(),
         in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.varLong(), in.varInt(),

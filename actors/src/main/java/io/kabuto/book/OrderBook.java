@@ -473,7 +473,9 @@ public final class OrderBook
    */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
     Entity<Command, ShardingEnvelope<Command>> entity =
-        Entity.of(ENTITY_TYPE_KEY, ctx -> LegacyPrimaries.shardedEntity(system, ctx.getEntityId())).withRole(ROLE);
+        Entity.of(ENTITY_TYPE_KEY, ctx -> LegacyPrimaries.shardedEntity(system, ctx.getEntityId())).withRole(ROLE)
+            // no automatic moves of books once the cluster has settled (issue 13): BookAllocation
+            .withAllocationStrategy(BookAllocation.of(system));
     if (system.settings().config().hasPath(DISPATCHER_PATH)) {
       entity = entity.withEntityProps(DispatcherSelector.fromConfig(DISPATCHER_PATH));
     }

@@ -73,11 +73,33 @@ public final class FailoverBench {
   /** 08:30 of the simulated day (pre-open: limit orders rest). */
   static final long TIME = (8 * 60L + 30) * 60_000L;
 
-  public record Options(int runs, String symbol, Topology topology, Path runDir, boolean verbose) {}
+  /** Background load orders waiting for an answer at most (beyond it a due order is skipped). */
+  static final int LOAD_MAX_IN_FLIGHT = 500;
+  static final Duration LOAD_ASK_TIMEOUT = Duration.ofSeconds(3);
+  /** The default: background orders per second on the other listed symbols. */
+  public static final int DEFAULT_LOAD = 1000;
 
-  /** One kill/recover cycle; all offsets in ms from the kill, -1 when not seen. */
-  public record Run(String host, String newHost, long processGoneMs, long downPostedMs,
-      long unreachableMs, long downedMs, long removedMs, long bookSeenMs, long firstAckMs) {}
+  /**
+   * @param load background orders per second on the other listed symbols while the runs go on (0 =
+   *     none), so that the failover is measured on a cluster with work to do
+   */
+  public record Options(int runs, String symbol, Topology topology, Path runDir, boolean verbose, int load) {
+    public Options(int runs, String symbol, Topology topology, Path runDir, boolean verbose) {
+      this(runs, symbol, topology, runDir, verbose, 0);
+    }
+  }
+
+  /**
+   * One kill/recover cycle; all offsets in ms from the kill, -1 when not seen. {@code
+   * coordinatorOnVictim}: the killed node was the oldest matching node, so the shard coordinator
+   * (a singleton there) died too and had to be taken over before the shard could move. {@code
+   * bookAnsweredMs}: the first answer of the book to a probe (GetDepth, sent every 20 ms after the
+   * kill), whatever the order client's retry policy. {@code restartUpMs}/{@code caughtUpMs}: the
+   * killed node's restart, from its start to Up and to all storage replicas up to date.
+   */
+  public record Run(String host, String newHost, boolean coordinatorOnVictim, long processGoneMs,
+      long downPostedMs, long unreachableMs, long downedMs, long removedMs, long bookSeenMs,
+      long bookAnsweredMs, long firstAckMs, long restartUpMs, long caughtUpMs, double loadAckedPerSecond) {}
 
   public record Result(List<Run> runs, long acked, long lost) {
     public double medianSeconds() {
@@ -117,10 +139,30 @@ public final class FailoverBench {
   private volatile boolean stopped;
   private volatile long killNanos = Long.MAX_VALUE;
   private final AtomicLong firstAckAfterKill = new AtomicLong();
+  /**
+   * Orders count for "first ack" only if sent after the killed process was seen gone: SIGKILL
+   * takes up to ~0.1-0.3 s to end a JVM here, and the dying node still answers orders sent in that
+   * gap (they were acknowledged and are on the book: no loss, but no failover either).
+   */
+  private volatile long goneNanos = Long.MAX_VALUE;
   /** Member address -> nanoTime of the event, per kind, in the client's view. */
   private final Map<String, Long> unreachableAt = new ConcurrentHashMap<>();
   private final Map<String, Long> downedAt = new ConcurrentHashMap<>();
   private final Map<String, Long> removedAt = new ConcurrentHashMap<>();
+  private volatile String killedAddress;
+  private final AtomicLong bookAnswered = new AtomicLong();
+  /** Orders resent because the member hosting the book was removed (not waiting for the timeout). */
+  private final AtomicLong resentOnRemoval = new AtomicLong();
+
+  private List<String> loadSymbols = List.of();
+  private final Map<String, Long> basePrice = new ConcurrentHashMap<>();
+  private final AtomicLong loadSent = new AtomicLong();
+  private final AtomicLong loadAcked = new AtomicLong();
+  private final AtomicLong loadSkipped = new AtomicLong();
+  private final AtomicLong loadTimeouts = new AtomicLong();
+  private final Map<String, AtomicLong> loadRejects = new ConcurrentHashMap<>();
+  private final AtomicInteger loadPending = new AtomicInteger();
+  private volatile long loadStartNanos;
 
   private FailoverBench(Options o, PrintStream out) {
     this.o = o;
@@ -191,7 +233,17 @@ public final class FailoverBench {
           } else if (ev instanceof ClusterEvent.MemberDowned d) {
             downedAt.put(d.member().address().toString(), now);
           } else if (ev instanceof ClusterEvent.MemberRemoved r) {
-            removedAt.put(r.member().address().toString(), now);
+            String a = r.member().address().toString();
+            removedAt.put(a, now);
+            if (a.equals(killedAddress) && sender != null && !sender.isShutdown()) {
+              // The book's host is gone for good: what was sent to it since the kill is lost, and
+              // the shard is moving. Resend the unanswered orders now (same ids: idempotent), as a
+              // gateway should on "shard moved", instead of waiting out the 1 s ask timeout. A
+              // short delay lets the local shard region see the removal first (it then buffers
+              // the resends until the coordinator names the new home) instead of sending them to
+              // the dead node again.
+              sender.schedule(this::resendPending, 50, TimeUnit.MILLISECONDS);
+            }
           }
           return Behaviors.same();
         }), "bench-member-events", Props.empty());
@@ -201,6 +253,65 @@ public final class FailoverBench {
   }
 
   // -------------------------------------------------------------------------- orders
+
+  private void resendPending() {
+    for (Map.Entry<Long, Boolean> e : orders.entrySet()) {
+      if (!e.getValue()) {
+        resentOnRemoval.incrementAndGet();
+        attempt(e.getKey());
+      }
+    }
+  }
+
+  /** Background load: alternating buys and sells at the base price, so they trade and books stay small. */
+  private void sendLoad() {
+    if (stopped || loadSymbols.isEmpty()) {
+      return;
+    }
+    long due = (System.nanoTime() - loadStartNanos) / 1_000_000L * o.load() / 1000L;
+    while (loadSent.get() < due && !stopped) {
+      long n = loadSent.getAndIncrement();
+      if (loadPending.get() >= LOAD_MAX_IN_FLIGHT) {
+        loadSkipped.incrementAndGet();
+        continue;
+      }
+      String symbol = loadSymbols.get((int) (n % loadSymbols.size()));
+      Side side = (n / loadSymbols.size()) % 2 == 0 ? Side.BUY : Side.SELL;
+      long id = 1_000_000_000L + n;
+      long price = basePrice.get(symbol);
+      loadPending.incrementAndGet();
+      AskPattern.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>ask(books,
+              reply -> new ShardingEnvelope<>(symbol, new OrderBook.PlaceOrder(id, 2, side,
+                  OrderType.LIMIT, TimeInForce.DAY, price, QTY, SelfTradePrevention.NONE, TIME, reply)),
+              LOAD_ASK_TIMEOUT, client.system().scheduler())
+          .whenComplete((r, e) -> {
+            loadPending.decrementAndGet();
+            if (r instanceof OrderBook.Accepted) {
+              loadAcked.incrementAndGet();
+            } else if (r instanceof OrderBook.Rejected rej) {
+              loadRejects.computeIfAbsent(rej.code().toString(), k -> new AtomicLong()).incrementAndGet();
+            } else {
+              loadTimeouts.incrementAndGet();
+            }
+          });
+    }
+  }
+
+  /** Probes the book (GetDepth of 0 levels) every 20 ms after the kill until it answers. */
+  private void probeBook() {
+    long k = killNanos;
+    if (stopped || k == Long.MAX_VALUE || bookAnswered.get() != 0 || System.nanoTime() < k) {
+      return;
+    }
+    AskPattern.<ShardingEnvelope<OrderBook.Command>, OrderBook.Response>ask(books,
+            reply -> new ShardingEnvelope<>(o.symbol(), new OrderBook.GetDepth(0, reply)),
+            ASK_TIMEOUT, client.system().scheduler())
+        .whenComplete((r, e) -> {
+          if (r instanceof OrderBook.Depth && killNanos == k) {
+            bookAnswered.compareAndSet(0, System.nanoTime());
+          }
+        });
+  }
 
   private void sendNew() {
     if (!sendingNew || stopped || pending.get() >= MAX_IN_FLIGHT) {
@@ -229,7 +340,7 @@ public final class FailoverBench {
               ackedCount.incrementAndGet();
               pending.decrementAndGet();
             }
-            if (sent > killNanos) {
+            if (sent > goneNanos) {
               firstAckAfterKill.compareAndSet(0, now);
             }
             return;
@@ -269,8 +380,31 @@ public final class FailoverBench {
       return th;
     });
     sender.scheduleAtFixedRate(this::sendNew, 0, SEND_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    sender.scheduleAtFixedRate(this::probeBook, 0, 20, TimeUnit.MILLISECONDS);
     waitFor(Duration.ofSeconds(60), () -> ackedCount.get() > 0,
         "no order on " + o.symbol() + " was acknowledged within 60 s of joining");
+    if (o.load() > 0) {
+      var symbols = client.system().settings().config().getConfig("kabuto.book.symbols");
+      List<String> l = new ArrayList<>();
+      for (String sym : new java.util.TreeSet<>(symbols.root().keySet())) {
+        if (!sym.equals(o.symbol())) {
+          l.add(sym);
+          basePrice.put(sym, Math.round(Double.parseDouble(
+              symbols.getConfig("\"" + sym + "\"").getString("base-price")) * 10));
+        }
+      }
+      if (l.isEmpty()) {
+        throw new BenchFailure("--load needs listed symbols other than " + o.symbol() + " (kabuto.book.symbols)");
+      }
+      loadSymbols = List.copyOf(l);
+      loadStartNanos = System.nanoTime();
+      sender.scheduleAtFixedRate(this::sendLoad, 0, 5, TimeUnit.MILLISECONDS);
+      long before = loadAcked.get();
+      Thread.sleep(5000); // warm-up of the load: the books of the other symbols start and recover
+      p.say("background load: %d orders/s offered on %s (buys and sells at the base price, %d ms ask "
+          + "timeout, at most %d unanswered); %d acknowledged in the last 5 s", o.load(), loadSymbols,
+          LOAD_ASK_TIMEOUT.toMillis(), LOAD_MAX_IN_FLIGHT, loadAcked.get() - before);
+    }
     p.say("orders flowing: a limit buy %d x %d every %d ms to %s (ask timeout %d ms, same id resent, "
         + "at most %d unanswered)", PRICE, QTY, SEND_EVERY.toMillis(), o.symbol(), ASK_TIMEOUT.toMillis(),
         MAX_IN_FLIGHT);
@@ -323,6 +457,15 @@ public final class FailoverBench {
     p.say("orders: %d sent, %d acknowledged, %d on the book (%d at %d), %d ask timeouts, rejections: %s",
         nextId.get() - 1, acked, d.orderCount(), onBook / QTY, PRICE, timeouts.get(),
         rejects.isEmpty() ? "none" : rejects.toString());
+    if (o.load() > 0) {
+      double secs = (System.nanoTime() - loadStartNanos) / 1e9;
+      p.say("background load: %d offered/s, %.0f acknowledged/s over %.0f s (%d sent, %d acknowledged, "
+          + "%d skipped at the in-flight cap, %d timed out, rejections: %s)", o.load(), loadAcked.get() / secs,
+          secs, loadSent.get() - loadSkipped.get(), loadAcked.get(), loadSkipped.get(), loadTimeouts.get(),
+          loadRejects.isEmpty() ? "none" : loadRejects.toString());
+    }
+    p.say("orders resent at once when the book's host was removed (instead of after the ask timeout): %d",
+        resentOnRemoval.get());
     summarize(runs);
     return new Result(runs, acked, lost);
   }
@@ -333,16 +476,23 @@ public final class FailoverBench {
     long before = ackedCount.get();
     Thread.sleep(1000); // steady state before the kill
     long rate = ackedCount.get() - before;
+    long loadBefore = loadAcked.get();
+    long loadFrom = System.nanoTime();
     NodeState h = cluster.node(host);
     String addr = h.address();
     unreachableAt.remove(addr);
     downedAt.remove(addr);
     removedAt.remove(addr);
     firstAckAfterKill.set(0);
+    goneNanos = Long.MAX_VALUE;
+    bookAnswered.set(0);
+    killedAddress = addr;
+    boolean coordinatorOnVictim = addr.equals(oldestMatching());
     view.startPolling(t);
     long k = System.nanoTime();
     killNanos = k;
     LocalCluster.Kill kill = cluster.kill(host);
+    goneNanos = kill.deadNanos();
     try {
       waitFor(RECOVERY_MAX, () -> firstAckAfterKill.get() != 0, "");
     } catch (BenchFailure e) {
@@ -350,21 +500,45 @@ public final class FailoverBench {
           + " s of killing " + host + diagnose(t) + "; see the node logs in " + cluster.runDir());
     }
     long ack = firstAckAfterKill.get();
+    waitFor(Duration.ofSeconds(5), () -> bookAnswered.get() != 0, "");
     view.stop();
-    Run r = new Run(host, view.newHost, ms(kill.deadNanos(), k), ms(kill.downPostedNanos(), k),
-        ms(unreachableAt.get(addr), k), ms(downedAt.get(addr), k), ms(removedAt.get(addr), k),
-        view.seenNanos == 0 ? -1 : ms(view.seenNanos, k), ms(ack, k));
+    long answered = bookAnswered.get();
+    long removed = ms(removedAt.get(addr), k);
+    long seen = view.seenNanos == 0 ? -1 : ms(view.seenNanos, k);
     p.say("run %d/%d: %d acks/s before the kill", i, o.runs(), rate);
-    p.say("run %d/%d: book %s on %s (pid %d) killed; process gone +%d ms, down posted +%d ms (by %s), "
-            + "client saw it downed +%s, removed +%s; book on %s +%s; first ack +%d ms -> recovery %.2f s",
-        i, o.runs(), o.symbol(), host, kill.pid(), r.processGoneMs(), r.downPostedMs(), kill.downedBy(),
-        fmt(r.downedMs()), fmt(r.removedMs()), r.newHost() == null ? "?" : r.newHost(), fmt(r.bookSeenMs()),
-        r.firstAckMs(), r.firstAckMs() / 1000.0);
+    p.say("run %d/%d: book %s on %s (pid %d%s) killed; process gone +%d ms, down posted +%d ms (by %s), "
+            + "client saw it downed +%s, removed +%s; book on %s +%s, answered +%s; first ack +%d ms "
+            + "-> recovery %.2f s",
+        i, o.runs(), o.symbol(), host, kill.pid(), coordinatorOnVictim ? ", shard coordinator" : "",
+        ms(kill.deadNanos(), k), ms(kill.downPostedNanos(), k), kill.downedBy(),
+        fmt(ms(downedAt.get(addr), k)), fmt(removed), view.newHost == null ? "?" : view.newHost, fmt(seen),
+        fmt(answered == 0 ? -1 : ms(answered, k)), ms(ack, k), ms(ack, k) / 1000.0);
     p.say("restarting %s", host);
+    long r0 = System.nanoTime();
     cluster.restart(host, Duration.ofSeconds(90));
+    long up = System.nanoTime();
     waitWhole(t, Duration.ofSeconds(60));
-    p.say("%s is back: %d members Up, storage fully replicated", host, t.nodes().size() + 1);
-    return r;
+    long whole = System.nanoTime();
+    double loadRate = (loadAcked.get() - loadBefore) / ((whole - loadFrom) / 1e9);
+    p.say("%s is back: Up %.1f s after its restart, storage fully replicated after %.1f s; %d members Up%s",
+        host, (up - r0) / 1e9, (whole - r0) / 1e9, t.nodes().size() + 1,
+        o.load() > 0 ? String.format(Locale.ROOT, "; background load acknowledged %.0f/s during this run", loadRate) : "");
+    return new Run(host, view.newHost, coordinatorOnVictim, ms(kill.deadNanos(), k), ms(kill.downPostedNanos(), k),
+        ms(unreachableAt.get(addr), k), ms(downedAt.get(addr), k), removed, seen,
+        answered == 0 ? -1 : ms(answered, k), ms(ack, k), (up - r0) / 1_000_000L, (whole - r0) / 1_000_000L,
+        loadRate);
+  }
+
+  /** The oldest Up matching member in the client's view: where the shard coordinator singleton runs. */
+  private String oldestMatching() {
+    org.apache.pekko.cluster.Member oldest = null;
+    for (org.apache.pekko.cluster.Member m : Cluster.get(client.system()).state().getMembers()) {
+      if (m.status() == MemberStatus.up() && m.hasRole(NodeConfig.ROLE_MATCHING)
+          && (oldest == null || m.isOlderThan(oldest))) {
+        oldest = m;
+      }
+    }
+    return oldest == null ? null : oldest.address().toString();
   }
 
   /** Polls /health of the surviving matching nodes for the book (its new home). */
@@ -401,7 +575,7 @@ public final class FailoverBench {
               }
               return;
             }
-            sleep(100);
+            sleep(50);
           }
         }, "bench-failover-poll-" + n.name());
         th.setDaemon(true);
@@ -503,8 +677,15 @@ public final class FailoverBench {
     p.say("  down posted         %s", median(runs.stream().map(Run::downPostedMs).toList()));
     p.say("  downed (client)     %s", median(runs.stream().map(Run::downedMs).toList()));
     p.say("  removed (client)    %s", median(runs.stream().map(Run::removedMs).toList()));
-    p.say("  book on a new node  %s (GET /health polled every 100 ms)", median(runs.stream().map(Run::bookSeenMs).toList()));
+    p.say("  book on a new node  %s (GET /health polled every 50 ms)", median(runs.stream().map(Run::bookSeenMs).toList()));
+    p.say("  book answered       %s (a GetDepth probe every 20 ms)", median(runs.stream().map(Run::bookAnsweredMs).toList()));
     p.say("  first ack           %s", median(runs.stream().map(Run::firstAckMs).toList()));
+    long coord = runs.stream().filter(Run::coordinatorOnVictim).count();
+    p.say("  runs that killed the shard coordinator's node too: %d; their first ack %s, the others' %s", coord,
+        median(runs.stream().filter(Run::coordinatorOnVictim).map(Run::firstAckMs).toList()),
+        median(runs.stream().filter(r -> !r.coordinatorOnVictim()).map(Run::firstAckMs).toList()));
+    p.say("the killed node's restart: Up after %s ms, storage caught up after %s ms",
+        median(runs.stream().map(Run::restartUpMs).toList()), median(runs.stream().map(Run::caughtUpMs).toList()));
   }
 
   private static String median(List<Long> l) {

@@ -21,8 +21,11 @@ import picocli.CommandLine.Spec;
       "(role gateway), sends a limit buy to one symbol every 10 ms (1 s ask timeout, the same",
       "order id resent until answered), SIGKILLs the node hosting the symbol's book (the",
       "cluster CLI's kill with its fast-path down) and measures the time from the kill to the",
-      "first Accepted of an order sent after it; then restarts the node and repeats. At the",
-      "end every acknowledged order must still be on the book.",
+      "first Accepted of an order sent after it, with each phase (gone, downed, removed, book",
+      "on its new node, book answering, first ack); unanswered orders are resent at once when",
+      "the book's host is removed. Then it restarts the node, times its restart to Up and to",
+      "storage caught up, and repeats. --load adds background orders on the other symbols. At",
+      "the end every acknowledged order must still be on the book.",
       "",
       "The last line is",
       "  failover: median=<s> max=<s> runs=<n> lost-acks=<n>",
@@ -48,6 +51,11 @@ public final class FailoverCommand implements Callable<Integer> {
           + "after a failure, deleted after success).")
   Path runDir;
 
+  @Option(names = "--load", paramLabel = "N",
+      description = "Background orders per second on the other listed symbols during the runs "
+          + "(buys and sells at the base price, so they trade; 0 = none; default: ${DEFAULT-VALUE}).")
+  int load = FailoverBench.DEFAULT_LOAD;
+
   @Option(names = "--verbose", description = "Keep the client node's INFO logs.")
   boolean verbose;
 
@@ -56,10 +64,13 @@ public final class FailoverCommand implements Callable<Integer> {
     if (runs < 1 || runs > 100) {
       throw new ParameterException(spec.commandLine(), "--runs must be 1..100");
     }
+    if (load < 0 || load > 100_000) {
+      throw new ParameterException(spec.commandLine(), "--load must be 0..100000 orders/s");
+    }
     FailoverBench.Options o;
     try {
       o = new FailoverBench.Options(runs, symbol,
-          topology == null ? null : io.kabuto.cli.cluster.Topology.load(topology), runDir, verbose);
+          topology == null ? null : io.kabuto.cli.cluster.Topology.load(topology), runDir, verbose, load);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

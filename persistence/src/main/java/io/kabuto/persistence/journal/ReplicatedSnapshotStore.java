@@ -57,7 +57,7 @@ public final class ReplicatedSnapshotStore extends SnapshotStore {
               .max(Comparator.comparingLong(SnapshotReply::seqNr)
                   .thenComparingLong(SnapshotReply::timestamp));
           return best.map(b -> {
-            Snapshot s = serialization.deserialize(b.data(), Snapshot.class).get();
+            Snapshot s = serialization.deserialize(SnapshotCompression.unpack(b.data()), Snapshot.class).get();
             return SelectedSnapshot.create(
                 new SnapshotMetadata(pid, b.seqNr(), b.timestamp()), s.data());
           });
@@ -90,7 +90,7 @@ public final class ReplicatedSnapshotStore extends SnapshotStore {
   public Future<Void> doSaveAsync(SnapshotMetadata m, Object snapshot) {
     byte[] data;
     try {
-      data = serialization.serialize(new Snapshot(snapshot)).get();
+      data = SnapshotCompression.pack(serialization.serialize(new Snapshot(snapshot)).get());
     } catch (Exception e) {
       return FutureConverters.asScala(java.util.concurrent.CompletableFuture.failedFuture(e));
     }

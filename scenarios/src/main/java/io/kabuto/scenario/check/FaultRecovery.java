@@ -13,7 +13,9 @@ import java.util.Map;
  * @param recoveredMillis the largest of tradeAgainMillis (-1 if any never traded again)
  * @param delayed orders sent in the recovery window that took over a second to answer
  * @param unanswered orders sent in the recovery window that got no answer or "exchange unavailable"
+ * @param plannedSim, actualSim the step's simulated time in the scenario and when it fired (-1 in
+ *     histories written before steps recorded them)
  */
 public record FaultRecovery(int step, String describe, String target, long atMillis, boolean applied,
     String error, List<String> affected, long detectMillis, Map<String, Long> tradeAgainMillis,
-    long recoveredMillis, int delayed, int unanswered, List<Long> lines) {}
+    long recoveredMillis, int delayed, int unanswered, List<Long> lines, long plannedSim, long actualSim) {}

@@ -72,7 +72,8 @@ final class RecoveryAnalysis {
         }
       }
       out.add(new FaultRecovery(step, start.path("describe").asText(), target, at, applied, error,
-          affected, detect(target, at, start.path("seq").asLong(), nextStepSeq(start.path("seq").asLong())), tradeAgain, recovered, delayed, unanswered, lines));
+          affected, detect(target, at, start.path("seq").asLong(), nextStepSeq(start.path("seq").asLong())), tradeAgain, recovered, delayed, unanswered, lines,
+          start.path("plannedSim").asLong(-1), start.path("actualSim").asLong(-1)));
     }
     return out;
   }

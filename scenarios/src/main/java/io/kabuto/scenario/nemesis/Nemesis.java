@@ -53,7 +53,7 @@ public final class Nemesis implements Runnable {
   /** What a wiped restart saw of the node's store, for the step's done line. */
   private ObjectNode wiped;
   /** The node each step hit, by step number, for target-of:N. */
-  private final java.util.Map<Integer, String> targets = new java.util.HashMap<>();
+  private final java.util.Map<Integer, String> targets = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Nemesis(List<FaultStep> steps, LocalCluster cluster, ClusterWatcher watcher, History history,
       SimClock clock, LiveStats stats, Map<String, SymbolSpec> symbols, LoadLevel load, PrintWriter out) {
@@ -73,27 +73,51 @@ public final class Nemesis implements Runnable {
     stopped = true;
   }
 
+  /**
+   * Fires each step at its simulated time, whether or not the steps before it are done: a step
+   * that takes long (a node restart under load took 44 s) must not push every later step late
+   * (issue 13). Each step runs on its own thread; its start line records the planned and the
+   * actual simulated time. Steps that name another step's target ({@code target-of:N}) wait until
+   * that step has resolved its node. Returns when every started step is done (or stop()).
+   */
   @Override
   public void run() {
+    List<Thread> running = new ArrayList<>();
     for (FaultStep step : steps) {
       while (!stopped && clock.now() < step.at()) {
         LockSupport.parkNanos(Math.min(clock.nanosUntil(step.at()) + 1_000_000L, 200_000_000L));
       }
       if (stopped) {
+        break;
+      }
+      long actual = clock.now();
+      Thread t = new Thread(() -> {
+        apply(step, actual);
+        stats.faultsDone.incrementAndGet();
+      }, "nemesis-step-" + step.index());
+      t.setDaemon(true);
+      t.start();
+      running.add(t);
+    }
+    for (Thread t : running) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
-      apply(step);
-      stats.faultsDone.incrementAndGet();
     }
   }
 
-  private void apply(FaultStep step) {
+  private void apply(FaultStep step, long actualSim) {
     String node = null;
     ObjectNode start = history.line("fault");
     start.put("step", step.index());
     start.put("phase", "start");
     start.put("action", step.action().word);
     start.put("describe", step.describe());
+    start.put("plannedSim", step.at());
+    start.put("actualSim", actualSim);
     try {
       node = resolve(step.node());
       if (node != null) {
@@ -141,6 +165,12 @@ public final class Nemesis implements Runnable {
     if (node != null && node.startsWith(FaultStep.TARGET_OF)) {
       int step = Integer.parseInt(node.substring(FaultStep.TARGET_OF.length()));
       String t = targets.get(step);
+      // steps run concurrently now: one at the same time as step N may start a moment before it
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (t == null && System.nanoTime() < deadline && !stopped) {
+        LockSupport.parkNanos(20_000_000L);
+        t = targets.get(step);
+      }
       if (t == null) {
         throw new IllegalStateException("step " + step + " hit no node (it failed?), so " + node + " means nothing");
       }

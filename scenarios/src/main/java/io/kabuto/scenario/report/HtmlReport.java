@@ -106,16 +106,23 @@ public final class HtmlReport {
     }
     b.append("</table></details>");
 
-    b.append("<h2>Recovery</h2><table><tr><th>step</th><th>fault</th><th>node</th><th>at (s)</th><th>affected</th>"
+    b.append("<h2>Recovery</h2><p>Steps fire at their planned simulated time, whether or not earlier "
+        + "steps are done; \"fired\" is when the step actually started.</p>"
+        + "<table><tr><th>step</th><th>fault</th><th>node</th><th>planned</th><th>fired</th><th>at (s)</th><th>affected</th>"
         + "<th>detected</th><th>traded again</th><th>delayed orders</th><th>unanswered orders</th></tr>");
     for (FaultRecovery f : r.recoveries()) {
       StringBuilder again = new StringBuilder();
       f.tradeAgainMillis().forEach((sym, ms) -> again.append(Html.esc(sym)).append(": ")
           .append(ms < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0)).append("<br>"));
-      b.append(String.format(Locale.ROOT, "<tr><td><a href='#h-%d'>%d</a></td><td>%s%s</td><td>%s</td><td>%.1f</td>"
+      b.append(String.format(Locale.ROOT, "<tr><td><a href='#h-%d'>%d</a></td><td>%s%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td>"
               + "<td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td></tr>",
           f.lines().get(0), f.step(), Html.esc(f.describe()), f.applied() ? "" : " <b>not applied: " + Html.esc(f.error()) + "</b>",
-          Html.esc(f.target() == null ? "" : f.target()), f.atMillis() / 1000.0, Html.esc(String.join(", ", f.affected())),
+          Html.esc(f.target() == null ? "" : f.target()),
+          f.plannedSim() < 0 ? "-" : SimTime.format(f.plannedSim()),
+          f.actualSim() < 0 ? "-" : SimTime.format(f.actualSim())
+              + (f.plannedSim() >= 0 && f.actualSim() - f.plannedSim() >= 1000
+                  ? " <b>(" + (f.actualSim() - f.plannedSim()) / 1000 + " s late)</b>" : ""),
+          f.atMillis() / 1000.0, Html.esc(String.join(", ", f.affected())),
           f.detectMillis() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", f.detectMillis() / 1000.0),
           again.length() == 0 ? "-" : again, f.delayed(), f.unanswered()));
       cited.addAll(f.lines());

@@ -51,6 +51,8 @@ public final class SummaryJson {
         o.put("error", f.error());
       }
       o.put("atMillis", f.atMillis());
+      o.put("plannedSim", f.plannedSim());
+      o.put("actualSim", f.actualSim());
       ArrayNode aff = o.putArray("affected");
       f.affected().forEach(aff::add);
       o.put("detectMillis", f.detectMillis());

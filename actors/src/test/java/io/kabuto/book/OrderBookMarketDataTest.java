@@ -186,7 +186,9 @@ class OrderBookMarketDataTest {
 
     Serialization ser = SerializationExtension.get(testKit.system().classicSystem());
     byte[] bytes = ser.serialize(snap).get();
-    OrderBook.Snapshot back = (OrderBook.Snapshot) ser.deserialize(bytes, OrderBook.Snapshot.class).get();
+    var serializer = ser.findSerializerFor(snap);
+    OrderBook.Snapshot back = (OrderBook.Snapshot) ser.deserialize(bytes, serializer.identifier(),
+        org.apache.pekko.serialization.Serializers.manifestFor(serializer, snap)).get();
     assertEquals(snap.marketDataSeq(), back.marketDataSeq());
     assertEquals(snap.marketData(), back.marketData());
     assertEquals(snap.trades(), back.trades());
